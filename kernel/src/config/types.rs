@@ -1,0 +1,169 @@
+//! The typed configuration tree. Defaults here are the built-in layer; `config/default.toml` documents each key.
+
+use super::SecretString;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Debug mode: relaxes only the secret and hashing-cost checks. Env: `DEBUG`, `SILOQ_DEBUG`.
+    pub debug: bool,
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub auth: AuthConfig,
+    pub cors: CorsConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    pub host: String,
+    pub port: u16,
+    /// Base of absolute URLs in responses (pagination links); empty = scheme and Host of the request.
+    pub public_base_url: String,
+    /// Accepted `Host` header values; empty accepts any.
+    #[serde(deserialize_with = "super::env::string_list")]
+    pub allowed_hosts: Vec<String>,
+    /// Body limit of ordinary JSON routes, bytes.
+    pub body_limit_bytes: usize,
+    /// Body limit of the plugin's page routes (`/pages/sync/`, `/pages/{id}/seo-data/`), bytes.
+    pub page_body_limit_bytes: usize,
+    /// A handler running longer is cancelled and answered 503.
+    pub request_timeout_secs: u64,
+    /// Upper bound for draining in-flight requests after SIGTERM/SIGINT.
+    pub shutdown_grace_secs: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite://PATH` (embedded default) or `postgres://USER:PASS@HOST:PORT/DB`.
+    pub url: String,
+    pub max_connections: u32,
+    pub acquire_timeout_secs: u64,
+    /// PostgreSQL `statement_timeout`.
+    pub statement_timeout_secs: u64,
+    /// SQLite `busy_timeout`.
+    pub busy_timeout_secs: u64,
+    /// How long start-up keeps retrying an unreachable database.
+    pub connect_retry_secs: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthConfig {
+    /// JWT signing secret, at least 32 bytes outside debug mode. Env: `SECRET_KEY`, `SILOQ_AUTH__SECRET_KEY`.
+    pub secret_key: Option<SecretString>,
+    pub issuer: String,
+    pub access_ttl_secs: i64,
+    pub refresh_ttl_secs: i64,
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub argon2_parallelism: u32,
+    /// Concurrent password hash/verify operations; 0 = 2 x CPU cores.
+    pub hash_concurrency: usize,
+    /// Failed logins per email allowed within the window before 429.
+    pub login_failures_per_email: u32,
+    pub login_failure_window_secs: i64,
+    /// Login attempts per client IP per minute.
+    pub login_attempts_per_ip_per_minute: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CorsConfig {
+    /// Exact origins; the single entry "*" allows any origin without credentials. Env: `CORS_ALLOWED_ORIGINS`.
+    #[serde(deserialize_with = "super::env::string_list")]
+    pub allowed_origins: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// `pretty` or `json`.
+    pub format: String,
+    /// A tracing filter directive, e.g. `info` or `siloq_kernel=debug,info`. `RUST_LOG` wins when set.
+    pub level: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            debug: false,
+            server: ServerConfig::default(),
+            database: DatabaseConfig::default(),
+            auth: AuthConfig::default(),
+            cors: CorsConfig::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port: 8000,
+            public_base_url: String::new(),
+            allowed_hosts: Vec::new(),
+            body_limit_bytes: 1024 * 1024,
+            page_body_limit_bytes: 10 * 1024 * 1024,
+            request_timeout_secs: 30,
+            shutdown_grace_secs: 25,
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: "sqlite://siloq.db".into(),
+            max_connections: 10,
+            acquire_timeout_secs: 3,
+            statement_timeout_secs: 30,
+            busy_timeout_secs: 5,
+            connect_retry_secs: 60,
+        }
+    }
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            secret_key: None,
+            issuer: "siloq".into(),
+            access_ttl_secs: 7 * 24 * 3600,
+            refresh_ttl_secs: 30 * 24 * 3600,
+            argon2_memory_kib: 19456,
+            argon2_iterations: 2,
+            argon2_parallelism: 1,
+            hash_concurrency: 0,
+            login_failures_per_email: 5,
+            login_failure_window_secs: 15 * 60,
+            login_attempts_per_ip_per_minute: 30,
+        }
+    }
+}
+
+impl Default for CorsConfig {
+    fn default() -> Self {
+        Self {
+            allowed_origins: [
+                "http://localhost:3000",
+                "http://127.0.0.1:3000",
+                "http://app.siloq.ai",
+                "https://app.siloq.ai",
+                "https://siloq.ai",
+            ]
+            .map(String::from)
+            .to_vec(),
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self { format: "pretty".into(), level: "info".into() }
+    }
+}

@@ -1,0 +1,63 @@
+//! The PostgreSQL backend for production and scale-out (many stateless instances over one database).
+
+use super::{StoreAdmin, StoreError, StoreResult};
+use crate::config::DatabaseConfig;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use std::str::FromStr;
+use std::time::Duration;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+pub struct PgStore {
+    pub(crate) pool: PgPool,
+}
+
+impl PgStore {
+    pub async fn connect(config: &DatabaseConfig) -> StoreResult<Self> {
+        let statement_timeout = format!("{}s", config.statement_timeout_secs);
+        let options = PgConnectOptions::from_str(config.url.trim())
+            .map_err(|e| StoreError::Other(format!("invalid postgres url: {e}")))?
+            .options([("statement_timeout", statement_timeout.as_str())])
+            .application_name("siloq");
+        let pool = PgPoolOptions::new()
+            .max_connections(config.max_connections.max(1))
+            // Fail fast (DB-1): a request waits at most this long for a connection, then gets 503.
+            .acquire_timeout(Duration::from_secs(config.acquire_timeout_secs))
+            .test_before_acquire(true)
+            .idle_timeout(Duration::from_secs(300))
+            .max_lifetime(Duration::from_secs(1800))
+            .connect_with(options)
+            .await
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Other(msg) => StoreError::Unavailable(msg),
+                other => other,
+            })?;
+        Ok(Self { pool })
+    }
+}
+
+#[async_trait::async_trait]
+impl StoreAdmin for PgStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        Ok(MIGRATOR.run(&self.pool).await?)
+    }
+
+    async fn migrations_current(&self) -> StoreResult<bool> {
+        super::migrations_current(&MIGRATOR, &self.pool).await
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+super::users::impl_user_store!(PgStore);

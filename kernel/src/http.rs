@@ -1,0 +1,105 @@
+//! The HTTP surface: router assembly, shared state, and the plumbing every handler relies on (body parsing,
+//! validation, path ids, the one error type). Capability modules contribute their routes; handlers stay thin.
+
+pub mod body;
+pub mod error;
+mod health;
+pub mod middleware;
+pub mod path;
+pub mod validate;
+
+pub use error::{ApiError, ApiResult};
+
+use crate::config::Config;
+use crate::db::DynStore;
+use axum::Router;
+use axum::extract::Request;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::get;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tower::ServiceExt as _;
+
+/// State shared by every handler (cheap to clone).
+#[derive(Clone)]
+pub struct AppState(Arc<AppInner>);
+
+pub struct AppInner {
+    pub config: Arc<Config>,
+    pub store: DynStore,
+    pub lifecycle: Lifecycle,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = AppInner;
+    fn deref(&self) -> &AppInner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(config: Arc<Config>, store: DynStore) -> Self {
+        Self(Arc::new(AppInner { config, store, lifecycle: Lifecycle::default() }))
+    }
+
+    /// Writes buffered state (usage counters and the like) to the database; called on graceful shutdown.
+    pub async fn flush_buffers(&self) {}
+}
+
+/// Process-level flags read by readiness and health checks.
+#[derive(Default)]
+pub struct Lifecycle {
+    draining: AtomicBool,
+    jobs_running: AtomicBool,
+}
+
+impl Lifecycle {
+    pub fn start_draining(&self) {
+        self.draining.store(true, Ordering::SeqCst);
+    }
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(Ordering::SeqCst)
+    }
+    pub fn set_jobs_running(&self, running: bool) {
+        self.jobs_running.store(running, Ordering::SeqCst);
+    }
+    pub fn jobs_running(&self) -> bool {
+        self.jobs_running.load(Ordering::SeqCst)
+    }
+}
+
+/// The `/api/v1` routes of every capability.
+fn api_routes() -> Router<AppState> {
+    Router::new().route("/health", get(health::health))
+}
+
+/// The complete router with its middleware, before path normalisation.
+///
+/// The routes live in an inner router; the middleware wraps it from outside (as the outer router's fallback
+/// service) so it sees finished responses, including axum's 405 answers after their `Allow` header is set.
+pub fn router(state: AppState) -> Router {
+    let routes = Router::new()
+        .nest("/api/v1", api_routes())
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .fallback(middleware::not_found)
+        .with_state(state.clone());
+    Router::new()
+        .fallback_service(routes)
+        .layer(from_fn(middleware::method_semantics))
+        .layer(from_fn_with_state(state.clone(), middleware::deadline))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(middleware::panic_response))
+        .layer(from_fn_with_state(state.clone(), middleware::cors))
+        .layer(from_fn_with_state(state, middleware::allowed_hosts))
+        .layer(from_fn(middleware::request_context))
+}
+
+/// The service to serve: paths are normalised before routing so every spelling reaches the same checks.
+pub fn app(state: AppState) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<NormalizedApp, std::net::SocketAddr>
+{
+    let service = router(state).map_request(middleware::normalize_path as fn(Request) -> Request);
+    axum::ServiceExt::<Request>::into_make_service_with_connect_info::<std::net::SocketAddr>(service)
+}
+
+/// The router behind path normalisation.
+pub type NormalizedApp = tower::util::MapRequest<Router, fn(Request) -> Request>;

@@ -1,0 +1,55 @@
+//! Operations endpoints: `/api/v1/health/`, `/healthz` (liveness) and `/readyz` (readiness), api.md §15.
+
+use super::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+pub async fn healthz() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    let jobs = if state.lifecycle.jobs_running() { "ok" } else { "stopped" };
+    let celery = if jobs == "ok" { "ok" } else { "offline" };
+    match state.store.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(json!({
+                "status": "healthy", "version": env!("CARGO_PKG_VERSION"), "database": "ok", "jobs": jobs,
+                "ruleset_revision": Value::Null, "celery": celery, "redis": "not_configured"
+            })),
+        ),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({
+                "status": "unhealthy", "version": env!("CARGO_PKG_VERSION"), "database": "unavailable", "jobs": "unknown",
+                "ruleset_revision": Value::Null, "celery": "offline", "redis": "not_configured",
+                "detail": "Database unavailable.", "code": "service_unavailable"
+            })),
+        ),
+    }
+}
+
+pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    let database_ok = state.store.ping().await.is_ok();
+    let migrations_ok = database_ok && state.store.migrations_current().await.unwrap_or(false);
+    let accepting = !state.lifecycle.is_draining();
+    let checks = json!({
+        "database": if database_ok { "ok" } else { "unavailable" },
+        "migrations": if migrations_ok { "ok" } else { "pending" },
+        "ruleset": "ok",
+        "accepting": if accepting { "ok" } else { "draining" },
+    });
+    if database_ok && migrations_ok && accepting {
+        (StatusCode::OK, Json(json!({ "status": "ready", "checks": checks })))
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({
+                "status": "not_ready", "checks": checks, "detail": "Service not ready.", "code": "service_unavailable"
+            })),
+        )
+    }
+}

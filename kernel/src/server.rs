@@ -1,0 +1,107 @@
+//! Starting and stopping a Siloq instance: connect (with retry), migrate, bind, serve, drain on a signal.
+
+use crate::config::{self, Config};
+use crate::db;
+use crate::http::{self, AppState};
+use anyhow::Context;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// Builds the shared state for a configuration: settles the secret, opens the store, migrates if asked.
+pub async fn build_state(mut config: Config, migrate: bool) -> anyhow::Result<AppState> {
+    config::resolve_secret_key(&mut config)?;
+    let store = db::connect_with_retry(&config.database)
+        .await
+        .with_context(|| format!("cannot open the database at {}", db::redact_url(&config.database.url)))?;
+    if migrate {
+        store.migrate().await.context("database migration failed")?;
+    }
+    Ok(AppState::new(Arc::new(config), store))
+}
+
+/// A running server: its address and a way to stop it (used by `siloq serve` and by the test harness).
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    shutdown: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningServer {
+    /// Starts serving `state` on `listener` in a background task.
+    pub fn start(state: AppState, listener: TcpListener) -> anyhow::Result<Self> {
+        let addr = listener.local_addr()?;
+        let (shutdown, mut signal) = watch::channel(false);
+        let serve_state = state.clone();
+        let task = tokio::spawn(async move {
+            let grace = Duration::from_secs(serve_state.config.server.shutdown_grace_secs);
+            let draining_state = serve_state.clone();
+            let mut drain_signal = signal.clone();
+            let server = axum::serve(listener, http::app(serve_state.clone())).with_graceful_shutdown(async move {
+                let _ = drain_signal.wait_for(|stop| *stop).await;
+                draining_state.lifecycle.start_draining();
+            });
+            let server = tokio::spawn(async move { server.await });
+            // After the signal, in-flight requests get at most `grace` to finish.
+            let _ = signal.wait_for(|stop| *stop).await;
+            if tokio::time::timeout(grace, server).await.is_err() {
+                tracing::warn!(grace_secs = grace.as_secs(), "grace period over; closing remaining connections");
+            }
+            serve_state.flush_buffers().await;
+            serve_state.store.close().await;
+        });
+        Ok(Self { addr, state, shutdown, task })
+    }
+
+    /// Stops accepting, drains in-flight requests (bounded by the grace period), flushes buffers, closes the pool.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.task.await;
+    }
+
+    /// Waits for SIGTERM or SIGINT, then shuts down gracefully. A second signal exits at once.
+    pub async fn run_until_signal(self) {
+        wait_for_signal().await;
+        tracing::info!("shutdown signal received: draining");
+        let stop = self.shutdown(); 
+        tokio::select! {
+            () = stop => {}
+            () = wait_for_signal() => {
+                tracing::warn!("second signal: exiting now");
+                std::process::exit(1);
+            }
+        }
+    }
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+        let mut int = signal(SignalKind::interrupt()).expect("SIGINT handler");
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// `siloq serve`.
+pub async fn serve(config: Config, migrate: bool) -> anyhow::Result<()> {
+    let bind = format!("{}:{}", config.server.host, config.server.port);
+    let state = build_state(config, migrate).await?;
+    let listener = TcpListener::bind(&bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+    let server = RunningServer::start(state, listener)?;
+    tracing::info!(addr = %server.addr, "siloq listening");
+    server.run_until_signal().await;
+    tracing::info!("siloq stopped");
+    Ok(())
+}

@@ -1,0 +1,87 @@
+//! Harness for Siloq's black-box suite: every test spawns the real application on a random loopback port against
+//! a fresh database and talks to it over HTTP.
+//!
+//! * SQLite by default: a new database file in a temporary directory per app.
+//! * PostgreSQL when `SILOQ_TEST_DATABASE_URL` is set (an admin URL such as
+//!   `postgres://postgres@127.0.0.1:5432/postgres`): a new database per app, dropped when the app is dropped.
+
+mod client;
+mod database;
+
+pub use client::{Resp, TestClient};
+pub use database::TestDatabase;
+
+use siloq_kernel::config::{self, Config};
+use siloq_kernel::server::RunningServer;
+use std::path::PathBuf;
+
+/// The workspace root (for `config/`, `migrations/` and fixtures).
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+}
+
+/// The shared fixtures folder (`../shared/fixtures` beside the project root).
+pub fn fixtures_dir() -> PathBuf {
+    workspace_root().join("../shared/fixtures")
+}
+
+/// The test configuration: built-in defaults < `config/test.toml`, with the given database URL.
+pub fn test_config(database_url: &str) -> Config {
+    use figment::providers::{Format, Serialized, Toml};
+    let fig = figment::Figment::from(Serialized::defaults(Config::default()))
+        .merge(Toml::file_exact(workspace_root().join("config/test.toml")))
+        .merge(Serialized::default("database.url", database_url));
+    config::from_figment(fig).expect("test configuration")
+}
+
+/// One running Siloq application with its own database.
+pub struct TestApp {
+    pub client: TestClient,
+    pub database: TestDatabase,
+    server: Option<RunningServer>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Spawns with configuration tweaks (lower limits, other origins, ...).
+    pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Self {
+        let database = TestDatabase::create().await;
+        let mut config = test_config(&database.url);
+        tweak(&mut config);
+        let state = siloq_kernel::server::build_state(config, true).await.expect("app state");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let server = RunningServer::start(state, listener).expect("server start");
+        let client = TestClient::new(format!("http://{}", server.addr));
+        Self { client, database, server: Some(server) }
+    }
+
+    pub fn state(&self) -> &siloq_kernel::http::AppState {
+        &self.server.as_ref().expect("running").state
+    }
+
+    /// Graceful shutdown (drain, flush buffers, close the pool).
+    pub async fn shutdown(mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown().await;
+        }
+    }
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = TestClient;
+    fn deref(&self) -> &TestClient {
+        &self.client
+    }
+}
+
+/// The `siloq` binary built by this workspace (target/<profile>/siloq).
+pub fn siloq_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("target profile dir");
+    let bin = profile_dir.join(format!("siloq{}", std::env::consts::EXE_SUFFIX));
+    assert!(bin.exists(), "{} is missing: run `cargo build -p siloq-kernel` (cargo test --workspace builds it)", bin.display());
+    bin
+}
