@@ -1,7 +1,14 @@
 //! Accounts and sessions: password hashing, JWT access tokens, refresh-token families, the denylist and the
 //! `/auth/*` routes.
 
+pub mod extract;
+pub mod jwt;
 pub mod password;
+
+/// `/auth/register`, `/auth/login`, `/auth/token/refresh` (alias `/auth/refresh`), `/auth/logout`, `/auth/me`.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+}
 
 use crate::db::{NewUser, StoreError, User};
 use crate::http::AppState;
@@ -13,8 +20,7 @@ pub async fn create_user_cli(state: &AppState, email: &str, password: &str, staf
     anyhow::ensure!(valid_email(&email), "not a valid email address");
     let length = password.chars().count();
     anyhow::ensure!((8..=128).contains(&length), "the password must be 8 to 128 characters long");
-    let hasher = password::PasswordHasherPool::new(&state.config.auth)?;
-    let password_hash = hasher.hash(password).await?;
+    let password_hash = state.hasher.hash(password).await?;
     let new = NewUser { email, password_hash, first_name: String::new(), last_name: String::new(), is_staff: staff, is_superuser: false };
     match state.store.create_user(&new).await {
         Ok(user) => Ok(user),

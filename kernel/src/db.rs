@@ -5,12 +5,18 @@
 //! violations are mapped to a named [`Constraint`] in one place ([`error`]), so callers branch on meaning, never on
 //! driver text.
 
+mod api_keys;
 mod error;
+mod ids;
 pub mod postgres;
+mod sessions;
 pub mod sqlite;
 mod users;
 
+pub use api_keys::*;
 pub use error::{Constraint, StoreError, StoreResult};
+pub use ids::*;
+pub use sessions::*;
 pub use users::*;
 
 use crate::config::DatabaseConfig;
@@ -33,8 +39,8 @@ pub trait StoreAdmin: Send + Sync {
 }
 
 /// The whole storage surface. Capability modules take `&dyn Store` (or a narrower trait) and never see sqlx.
-pub trait Store: StoreAdmin + UserStore {}
-impl<T: StoreAdmin + UserStore> Store for T {}
+pub trait Store: StoreAdmin + UserStore + SessionStore + ApiKeyAuthStore {}
+impl<T: StoreAdmin + UserStore + SessionStore + ApiKeyAuthStore> Store for T {}
 
 pub type DynStore = Arc<dyn Store>;
 

@@ -28,6 +28,9 @@ pub struct AppInner {
     pub config: Arc<Config>,
     pub store: DynStore,
     pub lifecycle: Lifecycle,
+    pub jwt: crate::auth::jwt::JwtKeys,
+    pub hasher: crate::auth::password::PasswordHasherPool,
+    pub key_usage: crate::sites::usage::UsageBuffer,
 }
 
 impl std::ops::Deref for AppState {
@@ -38,12 +41,24 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    pub fn new(config: Arc<Config>, store: DynStore) -> Self {
-        Self(Arc::new(AppInner { config, store, lifecycle: Lifecycle::default() }))
+    /// `config.auth.secret_key` must already be resolved.
+    pub fn new(config: Arc<Config>, store: DynStore) -> Result<Self, crate::auth::password::HashError> {
+        let jwt = crate::auth::jwt::JwtKeys::new(&config.auth);
+        let hasher = crate::auth::password::PasswordHasherPool::new(&config.auth)?;
+        Ok(Self(Arc::new(AppInner {
+            config,
+            store,
+            lifecycle: Lifecycle::default(),
+            jwt,
+            hasher,
+            key_usage: Default::default(),
+        })))
     }
 
-    /// Writes buffered state (usage counters and the like) to the database; called on graceful shutdown.
-    pub async fn flush_buffers(&self) {}
+    /// Writes buffered state (key usage counters) to the database; runs every few seconds and on shutdown.
+    pub async fn flush_buffers(&self) {
+        self.key_usage.flush(&*self.store).await;
+    }
 }
 
 /// Process-level flags read by readiness and health checks.
@@ -70,7 +85,11 @@ impl Lifecycle {
 
 /// The `/api/v1` routes of every capability.
 fn api_routes() -> Router<AppState> {
-    Router::new().route("/health", get(health::health))
+    Router::new()
+        .route("/health", get(health::health))
+        .merge(crate::auth::routes())
+        .merge(crate::sites::routes())
+        .merge(crate::pages::routes())
 }
 
 /// The complete router with its middleware, before path normalisation.

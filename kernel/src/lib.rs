@@ -10,6 +10,8 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod http;
+pub mod pages;
 pub mod server;
+pub mod sites;
 pub mod telemetry;
 pub mod time;

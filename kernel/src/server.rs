@@ -10,6 +10,9 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+/// Buffered counters reach the database at least this often (api.md §7.7: every 5 s).
+const FLUSH_INTERVAL: Duration = Duration::from_secs(2);
+
 /// Builds the shared state for a configuration: settles the secret, opens the store, migrates if asked.
 pub async fn build_state(mut config: Config, migrate: bool) -> anyhow::Result<AppState> {
     config::resolve_secret_key(&mut config)?;
@@ -19,7 +22,7 @@ pub async fn build_state(mut config: Config, migrate: bool) -> anyhow::Result<Ap
     if migrate {
         store.migrate().await.context("database migration failed")?;
     }
-    Ok(AppState::new(Arc::new(config), store))
+    Ok(AppState::new(Arc::new(config), store)?)
 }
 
 /// A running server: its address and a way to stop it (used by `siloq serve` and by the test harness).
@@ -45,11 +48,19 @@ impl RunningServer {
                 draining_state.lifecycle.start_draining();
             });
             let server = tokio::spawn(async move { server.await });
+            let flusher_state = serve_state.clone();
+            let flusher = tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(FLUSH_INTERVAL).await;
+                    flusher_state.flush_buffers().await;
+                }
+            });
             // After the signal, in-flight requests get at most `grace` to finish.
             let _ = signal.wait_for(|stop| *stop).await;
             if tokio::time::timeout(grace, server).await.is_err() {
                 tracing::warn!(grace_secs = grace.as_secs(), "grace period over; closing remaining connections");
             }
+            flusher.abort();
             serve_state.flush_buffers().await;
             serve_state.store.close().await;
         });

@@ -65,3 +65,5 @@ impl StoreAdmin for SqliteStore {
 }
 
 super::users::impl_user_store!(SqliteStore);
+super::sessions::impl_session_store!(SqliteStore);
+super::api_keys::impl_api_key_auth_store!(SqliteStore);

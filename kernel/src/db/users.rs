@@ -1,14 +1,7 @@
 //! Users: the `UserStore` trait, its records, and the SQL both backends share.
 
-use super::StoreResult;
+use super::{StoreResult, UserId};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-
-/// A user id (64-bit, as every id of the API).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
-#[serde(transparent)]
-#[sqlx(transparent)]
-pub struct UserId(pub i64);
 
 /// A stored account. `password_hash` is a PHC string and never leaves the kernel.
 #[derive(Debug, Clone, sqlx::FromRow)]
