@@ -7,7 +7,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(name = "siloq", version, about = "Siloq: the SEO platform backend (REST API, WordPress sync, scoring, scans)")]
+#[command(
+    name = "siloq",
+    version,
+    about = "Siloq: the SEO platform backend (REST API, WordPress sync, scoring, scans)"
+)]
 pub struct Cli {
     /// Configuration file (TOML); also `SILOQ_CONFIG`. Environment variables override it.
     #[arg(long, global = true, value_name = "FILE")]
@@ -51,7 +55,10 @@ pub enum UserCommand {
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let sources = Sources { file: cli.config.clone(), base_dir: None };
+    let sources = Sources {
+        file: cli.config.clone(),
+        base_dir: None,
+    };
     let config = match config::load(&sources) {
         Ok(c) => c,
         Err(e) => {
@@ -60,7 +67,10 @@ pub fn main() -> ExitCode {
         }
     };
     crate::telemetry::init(&config.log);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("siloq: cannot start the async runtime: {e}");
@@ -85,13 +95,29 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("migrations applied");
             Ok(())
         }
-        Command::User { command: UserCommand::Create { email, password, staff } } => {
-            let password = if password == "-" { read_stdin_password()? } else { password };
+        Command::User {
+            command:
+                UserCommand::Create {
+                    email,
+                    password,
+                    staff,
+                },
+        } => {
+            let password = if password == "-" {
+                read_stdin_password()?
+            } else {
+                password
+            };
             let state = crate::server::build_state(config, true).await?;
             let user = crate::auth::create_user_cli(&state, &email, &password, staff).await;
             state.store.close().await;
             let user = user?;
-            println!("created user {} ({}){}", user.id.0, user.email, if staff { " [staff]" } else { "" });
+            println!(
+                "created user {} ({}){}",
+                user.id.0,
+                user.email,
+                if staff { " [staff]" } else { "" }
+            );
             Ok(())
         }
     }

@@ -39,13 +39,19 @@ pub enum ConfigError {
 
 /// Builds the figment for the given sources and the current process environment.
 pub fn figment(sources: &Sources) -> Figment {
-    let base = sources.base_dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let base = sources
+        .base_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("."));
     let mut fig = Figment::from(Serialized::defaults(Config::default()));
     let default_file = base.join("config/default.toml");
     if default_file.is_file() {
         fig = fig.merge(Toml::file(default_file));
     }
-    let file = sources.file.clone().or_else(|| std::env::var_os("SILOQ_CONFIG").map(PathBuf::from));
+    let file = sources
+        .file
+        .clone()
+        .or_else(|| std::env::var_os("SILOQ_CONFIG").map(PathBuf::from));
     if let Some(file) = file {
         fig = fig.merge(Toml::file_exact(file));
     }
@@ -58,7 +64,10 @@ pub fn load(sources: &Sources) -> Result<Config, ConfigError> {
     if let Some(file) = &sources.file
         && !file.is_file()
     {
-        return Err(ConfigError::Invalid(format!("config file {} does not exist", file.display())));
+        return Err(ConfigError::Invalid(format!(
+            "config file {} does not exist",
+            file.display()
+        )));
     }
     let config: Config = figment(sources).extract().map_err(Box::new)?;
     for name in env::unknown_siloq_variables() {
@@ -86,7 +95,9 @@ impl Config {
             }
         }
         if self.database.url.trim().is_empty() {
-            return Err(ConfigError::Invalid("database.url (DATABASE_URL) must not be empty".into()));
+            return Err(ConfigError::Invalid(
+                "database.url (DATABASE_URL) must not be empty".into(),
+            ));
         }
         Ok(())
     }
@@ -94,7 +105,12 @@ impl Config {
     /// Directory that holds the SQLite database file (where a generated secret is kept), if SQLite is used.
     pub fn sqlite_dir(&self) -> Option<PathBuf> {
         let path = crate::db::sqlite_path(&self.database.url)?;
-        Some(path.parent().map(Path::to_path_buf).filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| ".".into()))
+        Some(
+            path.parent()
+                .map(Path::to_path_buf)
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or_else(|| ".".into()),
+        )
     }
 }
 

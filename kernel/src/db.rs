@@ -10,6 +10,7 @@ mod error;
 mod ids;
 pub mod postgres;
 mod sessions;
+mod sites;
 pub mod sqlite;
 mod users;
 
@@ -17,6 +18,7 @@ pub use api_keys::*;
 pub use error::{Constraint, StoreError, StoreResult};
 pub use ids::*;
 pub use sessions::*;
+pub use sites::*;
 pub use users::*;
 
 use crate::config::DatabaseConfig;
@@ -39,8 +41,8 @@ pub trait StoreAdmin: Send + Sync {
 }
 
 /// The whole storage surface. Capability modules take `&dyn Store` (or a narrower trait) and never see sqlx.
-pub trait Store: StoreAdmin + UserStore + SessionStore + ApiKeyAuthStore {}
-impl<T: StoreAdmin + UserStore + SessionStore + ApiKeyAuthStore> Store for T {}
+pub trait Store: StoreAdmin + UserStore + SessionStore + SiteStore + ApiKeyAuthStore {}
+impl<T: StoreAdmin + UserStore + SessionStore + SiteStore + ApiKeyAuthStore> Store for T {}
 
 pub type DynStore = Arc<dyn Store>;
 
@@ -61,7 +63,8 @@ pub async fn connect(config: &DatabaseConfig) -> StoreResult<DynStore> {
 
 /// Retries [`connect`] with backoff for up to `connect_retry_secs` (DB-6), logging the host, never the password.
 pub async fn connect_with_retry(config: &DatabaseConfig) -> StoreResult<DynStore> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(config.connect_retry_secs);
+    let deadline =
+        std::time::Instant::now() + std::time::Duration::from_secs(config.connect_retry_secs);
     let mut delay = std::time::Duration::from_millis(250);
     loop {
         match connect(config).await {
@@ -81,7 +84,11 @@ pub fn sqlite_path(url: &str) -> Option<PathBuf> {
     let rest = url.trim().strip_prefix("sqlite:")?;
     let rest = rest.strip_prefix("//").unwrap_or(rest);
     let path = rest.split('?').next().unwrap_or("");
-    if path.is_empty() || path == ":memory:" { None } else { Some(PathBuf::from(path)) }
+    if path.is_empty() || path == ":memory:" {
+        None
+    } else {
+        Some(PathBuf::from(path))
+    }
 }
 
 /// A database URL with its password replaced, safe for logs and error messages.
@@ -102,8 +109,14 @@ mod tests {
 
     #[test]
     fn sqlite_paths_are_read_from_urls() {
-        assert_eq!(sqlite_path("sqlite://siloq.db"), Some(PathBuf::from("siloq.db")));
-        assert_eq!(sqlite_path("sqlite:///var/lib/siloq/siloq.db?mode=rwc"), Some(PathBuf::from("/var/lib/siloq/siloq.db")));
+        assert_eq!(
+            sqlite_path("sqlite://siloq.db"),
+            Some(PathBuf::from("siloq.db"))
+        );
+        assert_eq!(
+            sqlite_path("sqlite:///var/lib/siloq/siloq.db?mode=rwc"),
+            Some(PathBuf::from("/var/lib/siloq/siloq.db"))
+        );
         assert_eq!(sqlite_path("sqlite::memory:"), None);
         assert_eq!(sqlite_path("postgres://x@y/z"), None);
     }
@@ -117,7 +130,10 @@ mod tests {
 }
 
 /// Compares the embedded migrations with the `_sqlx_migrations` table of a pool.
-async fn migrations_current<'a, DB>(migrator: &sqlx::migrate::Migrator, pool: &sqlx::Pool<DB>) -> StoreResult<bool>
+async fn migrations_current<'a, DB>(
+    migrator: &sqlx::migrate::Migrator,
+    pool: &sqlx::Pool<DB>,
+) -> StoreResult<bool>
 where
     DB: sqlx::Database,
     DB::Connection: sqlx::migrate::Migrate,
@@ -125,5 +141,7 @@ where
     use sqlx::migrate::Migrate;
     let mut conn = pool.acquire().await?;
     let applied = conn.list_applied_migrations().await?;
-    Ok(migrator.iter().all(|m| applied.iter().any(|a| a.version == m.version)))
+    Ok(migrator
+        .iter()
+        .all(|m| applied.iter().any(|a| a.version == m.version)))
 }

@@ -42,7 +42,10 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     /// `config.auth.secret_key` must already be resolved.
-    pub fn new(config: Arc<Config>, store: DynStore) -> Result<Self, crate::auth::password::HashError> {
+    pub fn new(
+        config: Arc<Config>,
+        store: DynStore,
+    ) -> Result<Self, crate::auth::password::HashError> {
         let jwt = crate::auth::jwt::JwtKeys::new(&config.auth);
         let hasher = crate::auth::password::PasswordHasherPool::new(&config.auth)?;
         Ok(Self(Arc::new(AppInner {
@@ -107,17 +110,23 @@ pub fn router(state: AppState) -> Router {
         .fallback_service(routes)
         .layer(from_fn(middleware::method_semantics))
         .layer(from_fn_with_state(state.clone(), middleware::deadline))
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(middleware::panic_response))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            middleware::panic_response,
+        ))
         .layer(from_fn_with_state(state.clone(), middleware::cors))
         .layer(from_fn_with_state(state, middleware::allowed_hosts))
         .layer(from_fn(middleware::request_context))
 }
 
 /// The service to serve: paths are normalised before routing so every spelling reaches the same checks.
-pub fn app(state: AppState) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<NormalizedApp, std::net::SocketAddr>
+pub fn app(
+    state: AppState,
+) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<NormalizedApp, std::net::SocketAddr>
 {
     let service = router(state).map_request(middleware::normalize_path as fn(Request) -> Request);
-    axum::ServiceExt::<Request>::into_make_service_with_connect_info::<std::net::SocketAddr>(service)
+    axum::ServiceExt::<Request>::into_make_service_with_connect_info::<std::net::SocketAddr>(
+        service,
+    )
 }
 
 /// The router behind path normalisation.

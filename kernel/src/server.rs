@@ -18,7 +18,12 @@ pub async fn build_state(mut config: Config, migrate: bool) -> anyhow::Result<Ap
     config::resolve_secret_key(&mut config)?;
     let store = db::connect_with_retry(&config.database)
         .await
-        .with_context(|| format!("cannot open the database at {}", db::redact_url(&config.database.url)))?;
+        .with_context(|| {
+            format!(
+                "cannot open the database at {}",
+                db::redact_url(&config.database.url)
+            )
+        })?;
     if migrate {
         store.migrate().await.context("database migration failed")?;
     }
@@ -43,10 +48,11 @@ impl RunningServer {
             let grace = Duration::from_secs(serve_state.config.server.shutdown_grace_secs);
             let draining_state = serve_state.clone();
             let mut drain_signal = signal.clone();
-            let server = axum::serve(listener, http::app(serve_state.clone())).with_graceful_shutdown(async move {
-                let _ = drain_signal.wait_for(|stop| *stop).await;
-                draining_state.lifecycle.start_draining();
-            });
+            let server = axum::serve(listener, http::app(serve_state.clone()))
+                .with_graceful_shutdown(async move {
+                    let _ = drain_signal.wait_for(|stop| *stop).await;
+                    draining_state.lifecycle.start_draining();
+                });
             let server = tokio::spawn(async move { server.await });
             let flusher_state = serve_state.clone();
             let flusher = tokio::spawn(async move {
@@ -58,13 +64,21 @@ impl RunningServer {
             // After the signal, in-flight requests get at most `grace` to finish.
             let _ = signal.wait_for(|stop| *stop).await;
             if tokio::time::timeout(grace, server).await.is_err() {
-                tracing::warn!(grace_secs = grace.as_secs(), "grace period over; closing remaining connections");
+                tracing::warn!(
+                    grace_secs = grace.as_secs(),
+                    "grace period over; closing remaining connections"
+                );
             }
             flusher.abort();
             serve_state.flush_buffers().await;
             serve_state.store.close().await;
         });
-        Ok(Self { addr, state, shutdown, task })
+        Ok(Self {
+            addr,
+            state,
+            shutdown,
+            task,
+        })
     }
 
     /// Stops accepting, drains in-flight requests (bounded by the grace period), flushes buffers, closes the pool.
@@ -77,7 +91,7 @@ impl RunningServer {
     pub async fn run_until_signal(self) {
         wait_for_signal().await;
         tracing::info!("shutdown signal received: draining");
-        let stop = self.shutdown(); 
+        let stop = self.shutdown();
         tokio::select! {
             () = stop => {}
             () = wait_for_signal() => {
@@ -109,7 +123,9 @@ async fn wait_for_signal() {
 pub async fn serve(config: Config, migrate: bool) -> anyhow::Result<()> {
     let bind = format!("{}:{}", config.server.host, config.server.port);
     let state = build_state(config, migrate).await?;
-    let listener = TcpListener::bind(&bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+    let listener = TcpListener::bind(&bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
     let server = RunningServer::start(state, listener)?;
     tracing::info!(addr = %server.addr, "siloq listening");
     server.run_until_signal().await;

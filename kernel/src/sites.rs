@@ -2,6 +2,7 @@
 
 pub mod key_auth;
 pub mod keys;
+pub mod url;
 pub mod usage;
 
 /// `/sites/*`, `/api-keys/*` and `/auth/verify`.

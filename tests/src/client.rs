@@ -28,15 +28,24 @@ impl Resp {
     }
     /// `json[key]` as a string, panicking with the body when absent.
     pub fn str(&self, key: &str) -> &str {
-        self.json[key].as_str().unwrap_or_else(|| panic!("no string {key:?} in {}", self.text))
+        self.json[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("no string {key:?} in {}", self.text))
     }
     pub fn i64(&self, key: &str) -> i64 {
-        self.json[key].as_i64().unwrap_or_else(|| panic!("no integer {key:?} in {}", self.text))
+        self.json[key]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no integer {key:?} in {}", self.text))
     }
     /// Asserts the status, showing the body on failure.
     #[track_caller]
     pub fn expect(self, status: u16) -> Self {
-        assert_eq!(self.status(), status, "unexpected status; body: {}", self.text);
+        assert_eq!(
+            self.status(),
+            status,
+            "unexpected status; body: {}",
+            self.text
+        );
         self
     }
 }
@@ -48,7 +57,9 @@ pub struct Req {
 
 impl Req {
     pub fn bearer(mut self, token: &str) -> Self {
-        self.builder = self.builder.header("authorization", format!("Bearer {token}"));
+        self.builder = self
+            .builder
+            .header("authorization", format!("Bearer {token}"));
         self
     }
     pub fn api_key(mut self, key: &str) -> Self {
@@ -57,7 +68,9 @@ impl Req {
     }
     pub fn header(mut self, name: &str, value: &str) -> Self {
         let name = HeaderName::from_bytes(name.as_bytes()).expect("header name");
-        self.builder = self.builder.header(name, HeaderValue::from_str(value).expect("header value"));
+        self.builder = self
+            .builder
+            .header(name, HeaderValue::from_str(value).expect("header value"));
         self
     }
     pub fn json(mut self, body: &Value) -> Self {
@@ -75,13 +88,21 @@ impl Req {
         let headers = response.headers().clone();
         let text = response.text().await.unwrap_or_default();
         let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Resp { status, headers, text, json }
+        Resp {
+            status,
+            headers,
+            text,
+            json,
+        }
     }
 }
 
 impl TestClient {
     pub fn new(base: String) -> Self {
-        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
         Self { base, http }
     }
 
@@ -90,7 +111,9 @@ impl TestClient {
     }
 
     pub fn req(&self, method: Method, path: &str) -> Req {
-        Req { builder: self.http.request(method, self.url(path)) }
+        Req {
+            builder: self.http.request(method, self.url(path)),
+        }
     }
     pub fn get(&self, path: &str) -> Req {
         self.req(Method::GET, path)

@@ -7,9 +7,11 @@
 
 mod client;
 mod database;
+mod world;
 
 pub use client::{Resp, TestClient};
 pub use database::TestDatabase;
+pub use world::TestUser;
 
 use siloq_kernel::config::{self, Config};
 use siloq_kernel::server::RunningServer;
@@ -17,7 +19,10 @@ use std::path::PathBuf;
 
 /// The workspace root (for `config/`, `migrations/` and fixtures).
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
 }
 
 /// The shared fixtures folder (`../shared/fixtures` beside the project root).
@@ -51,11 +56,19 @@ impl TestApp {
         let database = TestDatabase::create().await;
         let mut config = test_config(&database.url);
         tweak(&mut config);
-        let state = siloq_kernel::server::build_state(config, true).await.expect("app state");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let state = siloq_kernel::server::build_state(config, true)
+            .await
+            .expect("app state");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
         let server = RunningServer::start(state, listener).expect("server start");
         let client = TestClient::new(format!("http://{}", server.addr));
-        Self { client, database, server: Some(server) }
+        Self {
+            client,
+            database,
+            server: Some(server),
+        }
     }
 
     pub fn state(&self) -> &siloq_kernel::http::AppState {
@@ -80,8 +93,15 @@ impl std::ops::Deref for TestApp {
 /// The `siloq` binary built by this workspace (target/<profile>/siloq).
 pub fn siloq_binary() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
-    let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("target profile dir");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target profile dir");
     let bin = profile_dir.join(format!("siloq{}", std::env::consts::EXE_SUFFIX));
-    assert!(bin.exists(), "{} is missing: run `cargo build -p siloq-kernel` (cargo test --workspace builds it)", bin.display());
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo build -p siloq-kernel` (cargo test --workspace builds it)",
+        bin.display()
+    );
     bin
 }

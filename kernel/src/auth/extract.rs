@@ -34,20 +34,32 @@ impl FromRequestParts<AppState> for AuthUser {
         if token.starts_with("sk_siloq_") {
             return Err(ApiError::token_not_valid());
         }
-        let claims = state.jwt.verify_access(token).ok_or_else(ApiError::token_not_valid)?;
-        if state.store.access_token_revoked(&claims.jti, &claims.sid).await? {
+        let claims = state
+            .jwt
+            .verify_access(token)
+            .ok_or_else(ApiError::token_not_valid)?;
+        if state
+            .store
+            .access_token_revoked(&claims.jti, &claims.sid)
+            .await?
+        {
             return Err(ApiError::token_not_valid());
         }
         let user = match state.store.user_by_id(claims.user_id()).await {
             Ok(user) => user,
-            Err(crate::db::StoreError::NotFound) => return Err(unauthorized("user_not_found", "User not found")),
+            Err(crate::db::StoreError::NotFound) => {
+                return Err(unauthorized("user_not_found", "User not found"));
+            }
             Err(e) => return Err(e.into()),
         };
         if !user.is_active {
             return Err(unauthorized("user_inactive", "User is inactive"));
         }
         // Tokens issued before a password change or "log out everywhere" are dead (PW-7).
-        if user.tokens_valid_after.is_some_and(|cutoff| claims.iat < cutoff.timestamp()) {
+        if user
+            .tokens_valid_after
+            .is_some_and(|cutoff| claims.iat < cutoff.timestamp())
+        {
             return Err(ApiError::token_not_valid());
         }
         Ok(Self { user, claims })
@@ -59,10 +71,15 @@ impl FromRequestParts<AppState> for StaffUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let auth = AuthUser::from_request_parts(parts, state).await?;
-        if auth.user.is_staff || auth.user.is_superuser { Ok(Self(auth)) } else { Err(ApiError::permission_denied()) }
+        if auth.user.is_staff || auth.user.is_superuser {
+            Ok(Self(auth))
+        } else {
+            Err(ApiError::permission_denied())
+        }
     }
 }
 
 fn unauthorized(code: &str, detail: &str) -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, code, detail).header(WWW_AUTHENTICATE, "Bearer realm=\"api\"")
+    ApiError::new(StatusCode::UNAUTHORIZED, code, detail)
+        .header(WWW_AUTHENTICATE, "Bearer realm=\"api\"")
 }

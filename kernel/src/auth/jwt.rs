@@ -43,7 +43,11 @@ pub struct JwtKeys {
 impl JwtKeys {
     /// `config.secret_key` must already be resolved (see `config::resolve_secret_key`).
     pub fn new(config: &AuthConfig) -> Self {
-        let secret = config.secret_key.as_ref().map(|s| s.expose().as_bytes().to_vec()).unwrap_or_default();
+        let secret = config
+            .secret_key
+            .as_ref()
+            .map(|s| s.expose().as_bytes().to_vec())
+            .unwrap_or_default();
         let mut validation = Validation::new(Algorithm::HS256);
         validation.algorithms = vec![Algorithm::HS256];
         validation.leeway = LEEWAY_SECS;
@@ -84,7 +88,8 @@ impl JwtKeys {
         if token.is_empty() || token.len() > 8192 {
             return None;
         }
-        let data = jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation).ok()?;
+        let data =
+            jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation).ok()?;
         let claims = data.claims;
         let well_formed = claims.token_type == "access"
             && claims.sub == claims.user_id.to_string()
@@ -102,7 +107,10 @@ pub fn random_hex_id() -> String {
 }
 
 fn is_hex_id(value: &str) -> bool {
-    value.len() == 32 && value.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    value.len() == 32
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 #[cfg(test)]
@@ -111,7 +119,10 @@ mod tests {
     use crate::config::SecretString;
 
     fn keys() -> JwtKeys {
-        let config = AuthConfig { secret_key: Some(SecretString::new("k".repeat(40))), ..AuthConfig::default() };
+        let config = AuthConfig {
+            secret_key: Some(SecretString::new("k".repeat(40))),
+            ..AuthConfig::default()
+        };
         JwtKeys::new(&config)
     }
 
@@ -129,9 +140,19 @@ mod tests {
     fn foreign_secret_and_other_algorithms_are_rejected() {
         let keys = keys();
         let (_, claims) = keys.issue_access(UserId(7), &random_hex_id());
-        let foreign = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(b"another-secret-another-secret-xx")).unwrap();
+        let foreign = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(b"another-secret-another-secret-xx"),
+        )
+        .unwrap();
         assert!(keys.verify_access(&foreign).is_none());
-        let hs512 = jsonwebtoken::encode(&Header::new(Algorithm::HS512), &claims, &EncodingKey::from_secret("k".repeat(40).as_bytes())).unwrap();
+        let hs512 = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS512),
+            &claims,
+            &EncodingKey::from_secret("k".repeat(40).as_bytes()),
+        )
+        .unwrap();
         assert!(keys.verify_access(&hs512).is_none());
     }
 
@@ -142,11 +163,21 @@ mod tests {
         let (token, _) = keys.issue_access(UserId(7), &random_hex_id());
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let parts: Vec<&str> = token.split('.').collect();
-        let mut payload: serde_json::Value = serde_json::from_slice(&b64.decode(parts[1]).unwrap()).unwrap();
+        let mut payload: serde_json::Value =
+            serde_json::from_slice(&b64.decode(parts[1]).unwrap()).unwrap();
         payload["exp"] = serde_json::json!("9999999999");
-        let forged = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &payload, &EncodingKey::from_secret("k".repeat(40).as_bytes())).unwrap();
+        let forged = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &payload,
+            &EncodingKey::from_secret("k".repeat(40).as_bytes()),
+        )
+        .unwrap();
         assert!(keys.verify_access(&forged).is_none());
-        let none_alg = format!("{}.{}.", b64.encode(br#"{"alg":"none","typ":"JWT"}"#), parts[1]);
+        let none_alg = format!(
+            "{}.{}.",
+            b64.encode(br#"{"alg":"none","typ":"JWT"}"#),
+            parts[1]
+        );
         assert!(keys.verify_access(&none_alg).is_none());
     }
 }

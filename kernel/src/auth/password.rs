@@ -2,7 +2,9 @@
 //! semaphore (PW-2).
 
 use crate::config::AuthConfig;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,15 +31,24 @@ pub enum HashError {
 
 impl PasswordHasherPool {
     pub fn new(config: &AuthConfig) -> Result<Self, HashError> {
-        let params = Params::new(config.argon2_memory_kib, config.argon2_iterations, config.argon2_parallelism, Some(32))
-            .map_err(|e| HashError::Failed(e.to_string()))?;
+        let params = Params::new(
+            config.argon2_memory_kib,
+            config.argon2_iterations,
+            config.argon2_parallelism,
+            Some(32),
+        )
+        .map_err(|e| HashError::Failed(e.to_string()))?;
         let permits = if config.hash_concurrency == 0 {
             2 * std::thread::available_parallelism().map_or(1, usize::from)
         } else {
             config.hash_concurrency
         };
         let dummy_hash = hash_blocking(&params, &uuid::Uuid::new_v4().to_string())?;
-        Ok(Self { params, permits: Arc::new(Semaphore::new(permits)), dummy_hash: Arc::new(dummy_hash) })
+        Ok(Self {
+            params,
+            permits: Arc::new(Semaphore::new(permits)),
+            dummy_hash: Arc::new(dummy_hash),
+        })
     }
 
     /// A PHC string (`$argon2id$v=19$m=...`).
@@ -52,23 +63,36 @@ impl PasswordHasherPool {
         let is_dummy = stored.is_none();
         let stored = stored.map_or_else(|| self.dummy_hash.as_str().to_owned(), str::to_owned);
         let password = password.to_owned();
-        let ok = self.run(move || verify_blocking(&password, &stored)).await?;
+        let ok = self
+            .run(move || verify_blocking(&password, &stored))
+            .await?;
         Ok(ok && !is_dummy)
     }
 
     /// True when a stored hash uses weaker parameters than configured (it is replaced after a successful login).
     pub fn needs_rehash(&self, stored: &str) -> bool {
-        match PasswordHash::new(stored).ok().and_then(|h| Params::try_from(&h).ok()) {
-            Some(p) => p.m_cost() < self.params.m_cost() || p.t_cost() < self.params.t_cost() || p.p_cost() < self.params.p_cost(),
+        match PasswordHash::new(stored)
+            .ok()
+            .and_then(|h| Params::try_from(&h).ok())
+        {
+            Some(p) => {
+                p.m_cost() < self.params.m_cost()
+                    || p.t_cost() < self.params.t_cost()
+                    || p.p_cost() < self.params.p_cost()
+            }
             None => true,
         }
     }
 
-    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, HashError> {
-        let permit = tokio::time::timeout(Duration::from_secs(5), self.permits.clone().acquire_owned())
-            .await
-            .map_err(|_| HashError::Busy)?
-            .map_err(|_| HashError::Busy)?;
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, HashError> {
+        let permit =
+            tokio::time::timeout(Duration::from_secs(5), self.permits.clone().acquire_owned())
+                .await
+                .map_err(|_| HashError::Busy)?
+                .map_err(|_| HashError::Busy)?;
         let result = tokio::task::spawn_blocking(move || {
             let _permit = permit;
             work()
@@ -93,7 +117,11 @@ fn hash_blocking(params: &Params, password: &str) -> Result<String, HashError> {
 
 fn verify_blocking(password: &str, stored: &str) -> bool {
     // The parameters are read from the stored PHC string, so old hashes still verify.
-    PasswordHash::new(stored).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(stored).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 #[cfg(test)]
@@ -104,8 +132,15 @@ mod tests {
     async fn production_parameters_are_argon2id_v19() {
         let pool = PasswordHasherPool::new(&AuthConfig::default()).unwrap();
         let hash = pool.hash("correct horse battery").await.unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert!(pool.verify("correct horse battery", Some(&hash)).await.unwrap());
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert!(
+            pool.verify("correct horse battery", Some(&hash))
+                .await
+                .unwrap()
+        );
         assert!(!pool.verify("wrong", Some(&hash)).await.unwrap());
         assert!(!pool.verify("anything", None).await.unwrap());
         assert!(!pool.needs_rehash(&hash));

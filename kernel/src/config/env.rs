@@ -15,10 +15,16 @@ pub(super) fn merge_seed_names(mut fig: Figment) -> Figment {
         fig = fig.merge(Serialized::default("debug", parse_bool(&debug)));
     }
     if let Some(hosts) = var("ALLOWED_HOSTS") {
-        fig = fig.merge(Serialized::default("server.allowed_hosts", split_list(&hosts)));
+        fig = fig.merge(Serialized::default(
+            "server.allowed_hosts",
+            split_list(&hosts),
+        ));
     }
     if let Some(origins) = var("CORS_ALLOWED_ORIGINS") {
-        fig = fig.merge(Serialized::default("cors.allowed_origins", split_list(&origins)));
+        fig = fig.merge(Serialized::default(
+            "cors.allowed_origins",
+            split_list(&origins),
+        ));
     }
     if let Some(url) = var("DATABASE_URL").filter(|s| !s.trim().is_empty()) {
         fig = fig.merge(Serialized::default("database.url", url.trim().to_string()));
@@ -36,16 +42,29 @@ fn database_url_from_parts(var: &dyn Fn(&str) -> Option<String>) -> Option<Strin
     let engine = var("DB_ENGINE")?.to_ascii_lowercase();
     let name = var("DB_NAME").unwrap_or_default();
     if engine.contains("sqlite") {
-        let path = if name.is_empty() { "siloq.db".to_string() } else { name };
+        let path = if name.is_empty() {
+            "siloq.db".to_string()
+        } else {
+            name
+        };
         return Some(format!("sqlite://{path}"));
     }
     if engine.contains("postgres") {
-        let host = var("DB_HOST").filter(|h| !h.is_empty()).unwrap_or_else(|| "localhost".into());
-        let port = var("DB_PORT").filter(|p| !p.is_empty()).unwrap_or_else(|| "5432".into());
-        let db = if name.is_empty() { "siloq".to_string() } else { name };
+        let host = var("DB_HOST")
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "localhost".into());
+        let port = var("DB_PORT")
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| "5432".into());
+        let db = if name.is_empty() {
+            "siloq".to_string()
+        } else {
+            name
+        };
         let mut url = url::Url::parse(&format!("postgres://{host}:{port}/{db}")).ok()?;
         // `Url` percent-encodes user and password, so any character is safe in them.
-        url.set_username(&var("DB_USER").unwrap_or_else(|| "postgres".into())).ok()?;
+        url.set_username(&var("DB_USER").unwrap_or_else(|| "postgres".into()))
+            .ok()?;
         if let Some(password) = var("DB_PASSWORD").filter(|p| !p.is_empty()) {
             url.set_password(Some(&password)).ok()?;
         }
@@ -56,11 +75,19 @@ fn database_url_from_parts(var: &dyn Fn(&str) -> Option<String>) -> Option<Strin
 
 /// `true`, `True`, `1`, `yes`, `on` (any case) are true; everything else is false.
 pub(super) fn parse_bool(value: &str) -> bool {
-    matches!(value.trim().to_ascii_lowercase().as_str(), "true" | "1" | "yes" | "on" | "t" | "y")
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "true" | "1" | "yes" | "on" | "t" | "y"
+    )
 }
 
 fn split_list(value: &str) -> Vec<String> {
-    value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 /// A list given either as an array (TOML) or as one comma-separated string (environment).
@@ -72,7 +99,11 @@ pub(super) fn string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>
         One(String),
     }
     Ok(match ListOrString::deserialize(d)? {
-        ListOrString::List(items) => items.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+        ListOrString::List(items) => items
+            .into_iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
         ListOrString::One(s) => split_list(&s),
     })
 }
@@ -115,7 +146,11 @@ fn known_env_keys() -> Vec<String> {
     fn walk(prefix: &str, value: &serde_json::Value, out: &mut Vec<String>) {
         if let serde_json::Value::Object(map) = value {
             for (k, v) in map {
-                let key = if prefix.is_empty() { k.to_ascii_uppercase() } else { format!("{prefix}__{}", k.to_ascii_uppercase()) };
+                let key = if prefix.is_empty() {
+                    k.to_ascii_uppercase()
+                } else {
+                    format!("{prefix}__{}", k.to_ascii_uppercase())
+                };
                 out.push(key.clone());
                 walk(&key, v, out);
             }
@@ -153,7 +188,10 @@ mod tests {
             "DB_PORT" => Some("6543".to_string()),
             _ => None,
         };
-        assert_eq!(database_url_from_parts(&vars).unwrap(), "postgres://app:p%40ss%20word@db.internal:6543/siloq");
+        assert_eq!(
+            database_url_from_parts(&vars).unwrap(),
+            "postgres://app:p%40ss%20word@db.internal:6543/siloq"
+        );
     }
 
     #[test]

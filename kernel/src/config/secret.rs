@@ -77,8 +77,11 @@ pub fn resolve_secret_key(config: &mut Config) -> Result<(), ConfigError> {
             "SECRET_KEY (auth.secret_key) is required with PostgreSQL: every instance must share the same key".into(),
         ));
     };
-    let secret = load_or_create_secret_file(&dir.join("siloq.secret"))
-        .map_err(|e| ConfigError::Invalid(format!("cannot keep the generated secret beside the database: {e}")))?;
+    let secret = load_or_create_secret_file(&dir.join("siloq.secret")).map_err(|e| {
+        ConfigError::Invalid(format!(
+            "cannot keep the generated secret beside the database: {e}"
+        ))
+    })?;
     config.auth.secret_key = Some(secret);
     Ok(())
 }
@@ -107,7 +110,12 @@ fn load_or_create_secret_file(path: &std::path::Path) -> std::io::Result<SecretS
 fn write_private(path: &std::path::Path, value: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
     file.write_all(value.as_bytes())?;
     file.sync_all()
 }

@@ -164,6 +164,9 @@ impl Default for CorsConfig {
 
 impl Default for LogConfig {
     fn default() -> Self {
-        Self { format: "pretty".into(), level: "info".into() }
+        Self {
+            format: "pretty".into(),
+            level: "info".into(),
+        }
     }
 }

@@ -39,7 +39,10 @@ impl Constraint {
     ];
 
     fn from_name(name: &str) -> Self {
-        Self::ALL.into_iter().find(|c| c.name() == name).unwrap_or(Self::Other)
+        Self::ALL
+            .into_iter()
+            .find(|c| c.name() == name)
+            .unwrap_or(Self::Other)
     }
 
     /// SQLite reports the columns, not the index name: "UNIQUE constraint failed: users.email".
@@ -92,9 +95,15 @@ impl From<sqlx::Error> for StoreError {
                 let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
                 // SQLITE_BUSY (5), SQLITE_LOCKED (6); PostgreSQL serialization failure, deadlock, connection
                 // exceptions (08xxx), admin shutdown (57P01..03), statement timeout (57014).
-                let transient = matches!(code.as_str(), "5" | "6" | "517" | "40001" | "40P01" | "57014" | "57P01" | "57P02" | "57P03")
-                    || code.starts_with("08");
-                if transient { StoreError::Unavailable(db.message().to_string()) } else { StoreError::Other(err.to_string()) }
+                let transient = matches!(
+                    code.as_str(),
+                    "5" | "6" | "517" | "40001" | "40P01" | "57014" | "57P01" | "57P02" | "57P03"
+                ) || code.starts_with("08");
+                if transient {
+                    StoreError::Unavailable(db.message().to_string())
+                } else {
+                    StoreError::Other(err.to_string())
+                }
             }
             _ => StoreError::Other(err.to_string()),
         }

@@ -2,7 +2,9 @@
 
 use super::{StoreAdmin, StoreError, StoreResult};
 use crate::config::DatabaseConfig;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -35,7 +37,9 @@ impl SqliteStore {
 
     /// A write transaction that takes the write lock up front (`BEGIN IMMEDIATE`), so read-then-write sequences
     /// wait for `busy_timeout` instead of failing on a stale snapshot.
-    pub(crate) async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 }
@@ -66,4 +70,5 @@ impl StoreAdmin for SqliteStore {
 
 super::users::impl_user_store!(SqliteStore);
 super::sessions::impl_session_store!(SqliteStore);
+super::sites::impl_site_store!(SqliteStore);
 super::api_keys::impl_api_key_auth_store!(SqliteStore);

@@ -38,7 +38,12 @@ pub trait UserStore: Send + Sync {
     async fn user_by_id(&self, id: UserId) -> StoreResult<User>;
     /// `email` must be normalised.
     async fn user_by_email(&self, email: &str) -> StoreResult<User>;
-    async fn update_user_names(&self, id: UserId, first_name: &str, last_name: &str) -> StoreResult<User>;
+    async fn update_user_names(
+        &self,
+        id: UserId,
+        first_name: &str,
+        last_name: &str,
+    ) -> StoreResult<User>;
     async fn set_password_hash(&self, id: UserId, password_hash: &str) -> StoreResult<()>;
 }
 

@@ -28,8 +28,15 @@ impl FromRequest<AppState> for JsonBody {
         if !matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH) {
             return Ok(Self::default());
         }
-        let limit = req.extensions().get::<BodyLimit>().map_or(state.config.server.body_limit_bytes, |l| l.0);
-        let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let limit = req
+            .extensions()
+            .get::<BodyLimit>()
+            .map_or(state.config.server.body_limit_bytes, |l| l.0);
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let bytes = read_limited(req.into_body(), limit).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self::default());
@@ -45,7 +52,9 @@ pub async fn read_limited(body: Body, limit: usize) -> Result<axum::body::Bytes,
     match tokio::time::timeout(BODY_READ_TIMEOUT, limited.collect()).await {
         Err(_) => Err(ApiError::request_timeout()),
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
-        Ok(Err(err)) if err.is::<http_body_util::LengthLimitError>() => Err(ApiError::payload_too_large()),
+        Ok(Err(err)) if err.is::<http_body_util::LengthLimitError>() => {
+            Err(ApiError::payload_too_large())
+        }
         Ok(Err(err)) => {
             // axum wraps the limit error of its own `DefaultBodyLimit` too; anything else is a broken connection.
             if err.to_string().contains("length limit") {
@@ -59,7 +68,9 @@ pub async fn read_limited(body: Body, limit: usize) -> Result<axum::body::Bytes,
 
 /// Absent, `application/json`, `application/<x>+json` and `text/plain` are JSON; a charset other than UTF-8 is not.
 fn check_media_type(content_type: Option<&str>) -> Result<(), ApiError> {
-    let Some(raw) = content_type else { return Ok(()) };
+    let Some(raw) = content_type else {
+        return Ok(());
+    };
     let mut parts = raw.split(';');
     let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
     let is_json = media.is_empty()
@@ -84,11 +95,15 @@ fn check_media_type(content_type: Option<&str>) -> Result<(), ApiError> {
 
 /// Parses bytes as a JSON object (nesting capped at 128 by serde_json's recursion limit).
 pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| ApiError::parse_error(&short_reason(&e)))?;
+    let value: Value =
+        serde_json::from_slice(bytes).map_err(|e| ApiError::parse_error(&short_reason(&e)))?;
     match strip_nul(value) {
         Value::Object(map) => Ok(map),
         other => {
-            let message = format!("Invalid data. Expected a dictionary, but got {}.", super::validate::type_name(&other));
+            let message = format!(
+                "Invalid data. Expected a dictionary, but got {}.",
+                super::validate::type_name(&other)
+            );
             Err(ApiError::non_field(&message))
         }
     }
@@ -105,7 +120,11 @@ fn strip_nul(value: Value) -> Value {
     match value {
         Value::String(s) if s.contains('\0') => Value::String(s.replace('\0', "")),
         Value::Array(items) => Value::Array(items.into_iter().map(strip_nul).collect()),
-        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k.replace('\0', ""), strip_nul(v))).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k.replace('\0', ""), strip_nul(v)))
+                .collect(),
+        ),
         other => other,
     }
 }
@@ -137,6 +156,9 @@ mod tests {
         assert_eq!(err.code(), "invalid");
         assert_eq!(parse_object(b"{\"a\":").unwrap_err().code(), "parse_error");
         let deep = "[".repeat(10_000);
-        assert_eq!(parse_object(deep.as_bytes()).unwrap_err().code(), "parse_error");
+        assert_eq!(
+            parse_object(deep.as_bytes()).unwrap_err().code(),
+            "parse_error"
+        );
     }
 }

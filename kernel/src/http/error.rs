@@ -20,7 +20,11 @@ impl ApiError {
         let mut body = Map::new();
         body.insert("detail".into(), Value::String(detail.into()));
         body.insert("code".into(), Value::String(code.into()));
-        Self { status, body, headers: Vec::new() }
+        Self {
+            status,
+            body,
+            headers: Vec::new(),
+        }
     }
 
     /// Adds a documented extra key to the body (`error`, `valid`, `non_field_errors`, ...).
@@ -51,9 +55,13 @@ impl ApiError {
 
     /// 404 for an unknown path.
     pub fn route_not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "The requested resource was not found.")
-            .with("error", "Not found")
-            .with("status", 404)
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "The requested resource was not found.",
+        )
+        .with("error", "Not found")
+        .with("status", 404)
     }
 
     pub fn invalid_page() -> Self {
@@ -61,11 +69,19 @@ impl ApiError {
     }
 
     pub fn method_not_allowed(method: &str) -> Self {
-        Self::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", format!("Method \"{method}\" not allowed."))
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!("Method \"{method}\" not allowed."),
+        )
     }
 
     pub fn parse_error(reason: &str) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "parse_error", format!("JSON parse error - {reason}"))
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "parse_error",
+            format!("JSON parse error - {reason}"),
+        )
     }
 
     pub fn unsupported_media_type(media_type: &str) -> Self {
@@ -77,54 +93,95 @@ impl ApiError {
     }
 
     pub fn payload_too_large() -> Self {
-        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "Request body too large.")
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "Request body too large.",
+        )
     }
 
     pub fn request_timeout() -> Self {
-        Self::new(StatusCode::REQUEST_TIMEOUT, "request_timeout", "Request body was not received in time.")
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            "Request body was not received in time.",
+        )
     }
 
     /// JWT route without a bearer credential.
     pub fn not_authenticated() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "not_authenticated", "Authentication credentials were not provided.")
-            .header(header::WWW_AUTHENTICATE, "Bearer realm=\"api\"")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "not_authenticated",
+            "Authentication credentials were not provided.",
+        )
+        .header(header::WWW_AUTHENTICATE, "Bearer realm=\"api\"")
     }
 
     /// JWT route with a rejected bearer credential (site keys included).
     pub fn token_not_valid() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "token_not_valid", "Given token not valid for any token type")
-            .header(header::WWW_AUTHENTICATE, "Bearer realm=\"api\"")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "token_not_valid",
+            "Given token not valid for any token type",
+        )
+        .header(header::WWW_AUTHENTICATE, "Bearer realm=\"api\"")
     }
 
     /// Any site-key failure on a plugin route: one body whatever the cause, no `WWW-Authenticate`.
     pub fn site_key_rejected() -> Self {
-        Self::new(StatusCode::FORBIDDEN, "not_authenticated", "Authentication credentials were not provided.")
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "not_authenticated",
+            "Authentication credentials were not provided.",
+        )
     }
 
     pub fn permission_denied() -> Self {
-        Self::new(StatusCode::FORBIDDEN, "permission_denied", "You do not have permission to perform this action.")
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "permission_denied",
+            "You do not have permission to perform this action.",
+        )
     }
 
     /// 429 with `Retry-After: N` and N in the text (api.md §2.9).
     pub fn throttled(retry_after_secs: u64) -> Self {
         let n = retry_after_secs.max(1);
         let unit = if n == 1 { "second" } else { "seconds" };
-        Self::new(StatusCode::TOO_MANY_REQUESTS, "throttled", format!("Request was throttled. Expected available in {n} {unit}."))
-            .header(header::RETRY_AFTER, &n.to_string())
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "throttled",
+            format!("Request was throttled. Expected available in {n} {unit}."),
+        )
+        .header(header::RETRY_AFTER, &n.to_string())
     }
 
     pub fn unavailable() -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, "service_unavailable", "Service temporarily unavailable.")
-            .header(header::RETRY_AFTER, "5")
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service_unavailable",
+            "Service temporarily unavailable.",
+        )
+        .header(header::RETRY_AFTER, "5")
     }
 
     pub fn handler_timeout() -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, "timeout", "Request timed out.").header(header::RETRY_AFTER, "5")
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            "Request timed out.",
+        )
+        .header(header::RETRY_AFTER, "5")
     }
 
     /// A server defect. The body never says more than this; the log has the details under the request id.
     pub fn internal() -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "An unexpected error occurred.")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "An unexpected error occurred.",
+        )
     }
 
     /// A single field error (`{"detail":"field: msg","code":"invalid","field":["msg"]}`).
@@ -142,7 +199,11 @@ impl ApiError {
     }
 
     pub(crate) fn from_parts(status: StatusCode, body: Map<String, Value>) -> Self {
-        Self { status, body, headers: Vec::new() }
+        Self {
+            status,
+            body,
+            headers: Vec::new(),
+        }
     }
 }
 

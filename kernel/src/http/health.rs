@@ -11,7 +11,11 @@ pub async fn healthz() -> Json<Value> {
 }
 
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    let jobs = if state.lifecycle.jobs_running() { "ok" } else { "stopped" };
+    let jobs = if state.lifecycle.jobs_running() {
+        "ok"
+    } else {
+        "stopped"
+    };
     let celery = if jobs == "ok" { "ok" } else { "offline" };
     match state.store.ping().await {
         Ok(()) => (
@@ -43,7 +47,10 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
         "accepting": if accepting { "ok" } else { "draining" },
     });
     if database_ok && migrations_ok && accepting {
-        (StatusCode::OK, Json(json!({ "status": "ready", "checks": checks })))
+        (
+            StatusCode::OK,
+            Json(json!({ "status": "ready", "checks": checks })),
+        )
     } else {
         (
             StatusCode::SERVICE_UNAVAILABLE,

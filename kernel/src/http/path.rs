@@ -25,7 +25,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Ids {
         let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
             .await
             .map_err(|_| ApiError::not_found())?;
-        params.iter().map(|(_, v)| parse_id(v)).collect::<Option<Vec<_>>>().map(Ids).ok_or_else(ApiError::not_found)
+        params
+            .iter()
+            .map(|(_, v)| parse_id(v))
+            .collect::<Option<Vec<_>>>()
+            .map(Ids)
+            .ok_or_else(ApiError::not_found)
     }
 }
 
@@ -40,7 +45,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
         let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
             .await
             .map_err(|_| ApiError::not_found())?;
-        params.values().next().and_then(|v| parse_id(v)).map(Id).ok_or_else(ApiError::not_found)
+        params
+            .values()
+            .next()
+            .and_then(|v| parse_id(v))
+            .map(Id)
+            .ok_or_else(ApiError::not_found)
     }
 }
 
@@ -52,7 +62,17 @@ mod tests {
     fn only_canonical_positive_ids() {
         assert_eq!(parse_id("1"), Some(1));
         assert_eq!(parse_id("9223372036854775807"), Some(i64::MAX));
-        for bad in ["0", "01", "-1", "+1", "abc", "1.json", "9223372036854775808", " 1", ""] {
+        for bad in [
+            "0",
+            "01",
+            "-1",
+            "+1",
+            "abc",
+            "1.json",
+            "9223372036854775808",
+            " 1",
+            "",
+        ] {
             assert_eq!(parse_id(bad), None, "{bad}");
         }
     }

@@ -25,7 +25,9 @@ impl FieldErrors {
     pub fn add(&mut self, field: &str, message: &str) {
         match self.fields.iter_mut().find(|(f, _)| f == field) {
             Some((_, messages)) => messages.push(message.to_string()),
-            None => self.fields.push((field.to_string(), vec![message.to_string()])),
+            None => self
+                .fields
+                .push((field.to_string(), vec![message.to_string()])),
         }
     }
 
@@ -47,7 +49,11 @@ impl FieldErrors {
     }
 
     pub fn into_result(self) -> Result<(), ApiError> {
-        if self.is_empty() { Ok(()) } else { Err(self.into_error()) }
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(self.into_error())
+        }
     }
 
     pub fn into_error(self) -> ApiError {
@@ -122,7 +128,13 @@ pub struct Str {
 
 impl Str {
     pub const fn max(max: usize) -> Self {
-        Self { min: 0, max, required: false, nullable: false, raw: false }
+        Self {
+            min: 0,
+            max,
+            required: false,
+            nullable: false,
+            raw: false,
+        }
     }
     pub const fn required(mut self) -> Self {
         self.required = true;
@@ -154,7 +166,10 @@ pub struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     pub fn new(obj: &'a Map<String, Value>) -> Self {
-        Self { obj, errors: FieldErrors::default() }
+        Self {
+            obj,
+            errors: FieldErrors::default(),
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&'a Value> {
@@ -166,7 +181,12 @@ impl<'a> Fields<'a> {
     }
 
     /// Absent/null handling shared by every typed accessor; returns the value to convert, if any.
-    fn present(&mut self, name: &str, required: bool, nullable: bool) -> Result<&'a Value, Input<()>> {
+    fn present(
+        &mut self,
+        name: &str,
+        required: bool,
+        nullable: bool,
+    ) -> Result<&'a Value, Input<()>> {
         match self.obj.get(name) {
             None => {
                 if required {
@@ -193,47 +213,82 @@ impl<'a> Fields<'a> {
             self.errors.add(name, "Not a valid string.");
             return Input::Absent;
         };
-        let text = if rule.raw { text } else { text.trim().to_string() };
+        let text = if rule.raw {
+            text
+        } else {
+            text.trim().to_string()
+        };
         let len = text.chars().count();
         if len == 0 && rule.min > 0 {
             self.errors.add(name, NOT_BLANK);
         } else if len < rule.min {
-            self.errors.add(name, &format!("Ensure this field has at least {} characters.", rule.min));
+            self.errors.add(
+                name,
+                &format!("Ensure this field has at least {} characters.", rule.min),
+            );
         } else if len > rule.max {
-            self.errors.add(name, &format!("Ensure this field has no more than {} characters.", rule.max));
+            self.errors.add(
+                name,
+                &format!(
+                    "Ensure this field has no more than {} characters.",
+                    rule.max
+                ),
+            );
         } else {
             return Input::Value(text);
         }
         Input::Absent
     }
 
-    pub fn integer(&mut self, name: &str, min: i64, max: i64, required: bool, nullable: bool) -> Input<i64> {
+    pub fn integer(
+        &mut self,
+        name: &str,
+        min: i64,
+        max: i64,
+        required: bool,
+        nullable: bool,
+    ) -> Input<i64> {
         let value = match self.present(name, required, nullable) {
             Ok(v) => v,
             Err(state) => return state.retype(),
         };
         match values::as_integer(value) {
             None => self.errors.add(name, "A valid integer is required."),
-            Some(n) if n < i128::from(min) => {
-                self.errors.add(name, &format!("Ensure this value is greater than or equal to {min}."))
-            }
-            Some(n) if n > i128::from(max) => {
-                self.errors.add(name, &format!("Ensure this value is less than or equal to {max}."))
-            }
+            Some(n) if n < i128::from(min) => self.errors.add(
+                name,
+                &format!("Ensure this value is greater than or equal to {min}."),
+            ),
+            Some(n) if n > i128::from(max) => self.errors.add(
+                name,
+                &format!("Ensure this value is less than or equal to {max}."),
+            ),
             Some(n) => return Input::Value(n as i64),
         }
         Input::Absent
     }
 
-    pub fn number(&mut self, name: &str, min: f64, max: f64, required: bool, nullable: bool) -> Input<f64> {
+    pub fn number(
+        &mut self,
+        name: &str,
+        min: f64,
+        max: f64,
+        required: bool,
+        nullable: bool,
+    ) -> Input<f64> {
         let value = match self.present(name, required, nullable) {
             Ok(v) => v,
             Err(state) => return state.retype(),
         };
         match values::as_number(value) {
             None => self.errors.add(name, "A valid number is required."),
-            Some(n) if n < min => self.errors.add(name, &format!("Ensure this value is greater than or equal to {min}.")),
-            Some(n) if n > max => self.errors.add(name, &format!("Ensure this value is less than or equal to {max}.")),
+            Some(n) if n < min => self.errors.add(
+                name,
+                &format!("Ensure this value is greater than or equal to {min}."),
+            ),
+            Some(n) if n > max => self.errors.add(
+                name,
+                &format!("Ensure this value is less than or equal to {max}."),
+            ),
             Some(n) => return Input::Value(n),
         }
         Input::Absent
@@ -255,7 +310,16 @@ impl<'a> Fields<'a> {
 
     /// An absolute http(s) URL of at most 2048 characters (api.md §2.3).
     pub fn url(&mut self, name: &str, required: bool, nullable: bool) -> Input<String> {
-        match self.string(name, Str { min: 0, max: usize::MAX, required, nullable, raw: false }) {
+        match self.string(
+            name,
+            Str {
+                min: 0,
+                max: usize::MAX,
+                required,
+                nullable,
+                raw: false,
+            },
+        ) {
             Input::Value(url) if valid_url(&url) => Input::Value(url),
             Input::Value(_) => {
                 self.errors.add(name, "Enter a valid URL.");
@@ -266,7 +330,16 @@ impl<'a> Fields<'a> {
     }
 
     pub fn email(&mut self, name: &str, required: bool) -> Input<String> {
-        match self.string(name, Str { min: 0, max: usize::MAX, required, nullable: false, raw: false }) {
+        match self.string(
+            name,
+            Str {
+                min: 0,
+                max: usize::MAX,
+                required,
+                nullable: false,
+                raw: false,
+            },
+        ) {
             Input::Value(email) if valid_email(&email) => Input::Value(email.to_lowercase()),
             Input::Value(_) => {
                 self.errors.add(name, "Enter a valid email address.");
@@ -276,11 +349,27 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub fn choice(&mut self, name: &str, choices: &[&str], required: bool, nullable: bool) -> Input<String> {
-        match self.string(name, Str { min: 0, max: usize::MAX, required, nullable, raw: true }) {
+    pub fn choice(
+        &mut self,
+        name: &str,
+        choices: &[&str],
+        required: bool,
+        nullable: bool,
+    ) -> Input<String> {
+        match self.string(
+            name,
+            Str {
+                min: 0,
+                max: usize::MAX,
+                required,
+                nullable,
+                raw: true,
+            },
+        ) {
             Input::Value(v) if choices.contains(&v.as_str()) => Input::Value(v),
             Input::Value(v) => {
-                self.errors.add(name, &format!("\"{v}\" is not a valid choice."));
+                self.errors
+                    .add(name, &format!("\"{v}\" is not a valid choice."));
                 Input::Absent
             }
             other => other,
@@ -313,7 +402,12 @@ impl<'a> Fields<'a> {
     }
 
     /// An array of strings; items that are not strings (or numbers) are dropped, long items and extra items too.
-    pub fn string_list(&mut self, name: &str, max_items: usize, max_len: usize) -> Input<Vec<String>> {
+    pub fn string_list(
+        &mut self,
+        name: &str,
+        max_items: usize,
+        max_len: usize,
+    ) -> Input<Vec<String>> {
         let value = match self.present(name, false, false) {
             Ok(v) => v,
             Err(state) => return state.retype(),
@@ -330,7 +424,13 @@ impl<'a> Fields<'a> {
             ),
             Value::Object(map) if map.is_empty() => Input::Value(Vec::new()),
             other => {
-                self.errors.add(name, &format!("Expected a list of items but got type \"{}\".", values::type_name(other)));
+                self.errors.add(
+                    name,
+                    &format!(
+                        "Expected a list of items but got type \"{}\".",
+                        values::type_name(other)
+                    ),
+                );
                 Input::Absent
             }
         }

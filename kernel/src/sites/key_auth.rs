@@ -29,7 +29,11 @@ pub fn candidate(headers: &HeaderMap) -> Option<String> {
     {
         return Some(rest.trim().to_string());
     }
-    headers.get("x-api-key").and_then(|v| v.to_str().ok()).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+    headers
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
 }
 
 /// Looks the key up and checks revocation, expiry and the owner. Never cached: a revoked key fails at once.

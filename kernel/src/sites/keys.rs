@@ -16,8 +16,15 @@ pub struct MintedKey {
 pub fn mint() -> MintedKey {
     let mut bytes = [0u8; 32];
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
-    let full = format!("{KEY_PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
-    MintedKey { hash: hash(&full), prefix: display_prefix(&full), full }
+    let full = format!(
+        "{KEY_PREFIX}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    );
+    MintedKey {
+        hash: hash(&full),
+        prefix: display_prefix(&full),
+        full,
+    }
 }
 
 /// Lowercase hex SHA-256 of the key's UTF-8 bytes.
@@ -33,7 +40,10 @@ pub fn display_prefix(key: &str) -> String {
 /// `^sk_siloq_[A-Za-z0-9_-]{43}$`, checked before any database lookup.
 pub fn is_well_formed(candidate: &str) -> bool {
     candidate.strip_prefix(KEY_PREFIX).is_some_and(|rest| {
-        rest.len() == 43 && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        rest.len() == 43
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
     })
 }
 

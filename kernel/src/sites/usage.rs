@@ -35,14 +35,25 @@ impl UsageBuffer {
 
     /// Unwritten uses of one key (added to stored figures when a key is shown).
     pub fn pending(&self, key: ApiKeyId) -> Option<(i64, DateTime<Utc>)> {
-        self.pending.lock().unwrap_or_else(|e| e.into_inner()).get(&key).copied()
+        self.pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .copied()
     }
 
     /// Writes the gathered counts; on failure they return to the buffer.
     pub async fn flush(&self, store: &dyn ApiKeyAuthStore) {
         let batch: Vec<KeyUsage> = {
             let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-            pending.drain().map(|(key_id, (count, last_used_at))| KeyUsage { key_id, count, last_used_at }).collect()
+            pending
+                .drain()
+                .map(|(key_id, (count, last_used_at))| KeyUsage {
+                    key_id,
+                    count,
+                    last_used_at,
+                })
+                .collect()
         };
         if batch.is_empty() {
             return;

@@ -3,8 +3,7 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use serde_json::Value;
 
-pub const DATETIME_FORMAT_ERROR: &str =
-    "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].";
+pub const DATETIME_FORMAT_ERROR: &str = "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].";
 
 /// The Python type names DRF-style messages use.
 pub fn type_name(value: &Value) -> &'static str {
@@ -44,7 +43,8 @@ pub fn as_integer(value: &Value) -> Option<i128> {
         }
         Value::String(s) => {
             let digits = s.strip_prefix('-').unwrap_or(s);
-            if digits.is_empty() || digits.len() > 30 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            if digits.is_empty() || digits.len() > 30 || !digits.bytes().all(|b| b.is_ascii_digit())
+            {
                 return None;
             }
             s.parse::<i128>().ok()
@@ -81,7 +81,10 @@ pub fn as_bool(value: &Value) -> Option<bool> {
 
 /// Absolute URL, scheme http or https, a host, optional port, no whitespace, at most 2048 characters.
 pub fn valid_url(text: &str) -> bool {
-    if text.is_empty() || text.chars().count() > 2048 || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if text.is_empty()
+        || text.chars().count() > 2048
+        || text.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
         return false;
     }
     let lower = text.to_ascii_lowercase();
@@ -89,7 +92,10 @@ pub fn valid_url(text: &str) -> bool {
         return false;
     }
     match url::Url::parse(text) {
-        Ok(url) => matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty()),
+        Ok(url) => {
+            matches!(url.scheme(), "http" | "https")
+                && url.host_str().is_some_and(|h| !h.is_empty())
+        }
         Err(_) => false,
     }
 }
@@ -99,12 +105,16 @@ pub fn valid_email(text: &str) -> bool {
     if text.chars().count() > 254 || text.chars().any(char::is_control) {
         return false;
     }
-    let Some((local, domain)) = text.rsplit_once('@') else { return false };
+    let Some((local, domain)) = text.rsplit_once('@') else {
+        return false;
+    };
     let local_ok = (1..=64).contains(&local.len())
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..")
-        && local.chars().all(|c| c.is_ascii_alphanumeric() || ".!#$%&'*+/=?^_`{|}~-".contains(c));
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".!#$%&'*+/=?^_`{|}~-".contains(c));
     if !local_ok {
         return false;
     }
@@ -119,13 +129,17 @@ pub fn valid_email(text: &str) -> bool {
                 && !l.ends_with('-')
                 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
-        && labels.last().is_some_and(|tld| tld.len() >= 2 && !tld.chars().all(|c| c.is_ascii_digit()))
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && !tld.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// Parses a datetime of api.md §2.5. `Ok(None)` means the input stands for null (empty or a WordPress zero date).
 pub fn parse_datetime(text: &str) -> Result<Option<DateTime<Utc>>, ()> {
     let text = text.trim();
-    if text.is_empty() || text.starts_with("0000-00-00") && ["", " 00:00:00", "T00:00:00"].contains(&&text[10..]) {
+    if text.is_empty()
+        || text.starts_with("0000-00-00") && ["", " 00:00:00", "T00:00:00"].contains(&&text[10..])
+    {
         return Ok(None);
     }
     let bytes = text.as_bytes();
@@ -154,7 +168,9 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
     }
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
         let part = &s[r];
-        part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
     };
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     if y == 0 {
@@ -171,7 +187,8 @@ fn split_offset(rest: &str) -> Result<(&str, i32), ()> {
         let (time, off) = rest.split_at(pos);
         let sign = if off.starts_with('-') { -1 } else { 1 };
         let digits: String = off[1..].chars().filter(|c| *c != ':').collect();
-        let valid_shape = matches!(off.len(), 6 if off.as_bytes()[3] == b':') || (off.len() == 5 && !off.contains(':'));
+        let valid_shape = matches!(off.len(), 6 if off.as_bytes()[3] == b':')
+            || (off.len() == 5 && !off.contains(':'));
         if !valid_shape || digits.len() != 4 || !digits.bytes().all(|c| c.is_ascii_digit()) {
             return Err(());
         }
@@ -192,7 +209,11 @@ fn parse_time(s: &str) -> Option<NaiveTime> {
         None => (s, None),
     };
     let parts: Vec<&str> = hms.split(':').collect();
-    if !(parts.len() == 2 || parts.len() == 3) || parts.iter().any(|p| p.len() != 2 || !p.bytes().all(|c| c.is_ascii_digit())) {
+    if !(parts.len() == 2 || parts.len() == 3)
+        || parts
+            .iter()
+            .any(|p| p.len() != 2 || !p.bytes().all(|c| c.is_ascii_digit()))
+    {
         return None;
     }
     if fraction.is_some() && parts.len() != 3 {
@@ -200,7 +221,11 @@ fn parse_time(s: &str) -> Option<NaiveTime> {
     }
     let h: u32 = parts[0].parse().ok()?;
     let m: u32 = parts[1].parse().ok()?;
-    let sec: u32 = if parts.len() == 3 { parts[2].parse().ok()? } else { 0 };
+    let sec: u32 = if parts.len() == 3 {
+        parts[2].parse().ok()?
+    } else {
+        0
+    };
     // Digits beyond microseconds are dropped.
     let micros = fraction.map_or(0, |f| {
         let mut digits: String = f.chars().take(6).collect();
@@ -224,14 +249,35 @@ mod tests {
     fn datetimes_of_every_documented_form() {
         assert_eq!(ts("2024-01-02 03:04:05"), "2024-01-02T03:04:05.000000Z");
         assert_eq!(ts("2024-01-02T03:04"), "2024-01-02T03:04:00.000000Z");
-        assert_eq!(ts("2024-01-02T03:04:05.1234567Z"), "2024-01-02T03:04:05.123456Z");
-        assert_eq!(ts("2024-01-02T03:04:05+02:00"), "2024-01-02T01:04:05.000000Z");
-        assert_eq!(ts("2024-01-02T03:04:05-0130"), "2024-01-02T04:34:05.000000Z");
+        assert_eq!(
+            ts("2024-01-02T03:04:05.1234567Z"),
+            "2024-01-02T03:04:05.123456Z"
+        );
+        assert_eq!(
+            ts("2024-01-02T03:04:05+02:00"),
+            "2024-01-02T01:04:05.000000Z"
+        );
+        assert_eq!(
+            ts("2024-01-02T03:04:05-0130"),
+            "2024-01-02T04:34:05.000000Z"
+        );
         assert_eq!(ts("2024-01-02"), "2024-01-02T00:00:00.000000Z");
-        for null in ["", "0000-00-00 00:00:00", "0000-00-00T00:00:00", "0000-00-00"] {
+        for null in [
+            "",
+            "0000-00-00 00:00:00",
+            "0000-00-00T00:00:00",
+            "0000-00-00",
+        ] {
             assert_eq!(parse_datetime(null), Ok(None), "{null}");
         }
-        for bad in ["yesterday", "2024-13-01", "2024-01-02X03:04", "0000-01-01", "2024-01-02T25:00", "2024-01-02T03:04+2"] {
+        for bad in [
+            "yesterday",
+            "2024-13-01",
+            "2024-01-02X03:04",
+            "0000-01-01",
+            "2024-01-02T25:00",
+            "2024-01-02T03:04+2",
+        ] {
             assert_eq!(parse_datetime(bad), Err(()), "{bad}");
         }
     }
@@ -246,10 +292,23 @@ mod tests {
 
     #[test]
     fn emails_follow_the_documented_shape() {
-        for ok in ["alice@example.com", "a.b+c@sub.example.co", "root@localhost"] {
+        for ok in [
+            "alice@example.com",
+            "a.b+c@sub.example.co",
+            "root@localhost",
+        ] {
             assert!(valid_email(ok), "{ok}");
         }
-        for bad in ["", "a@b", "a..b@x.com", ".a@x.com", "a@-x.com", "a@x.123", "no-at.example", "a b@x.com"] {
+        for bad in [
+            "",
+            "a@b",
+            "a..b@x.com",
+            ".a@x.com",
+            "a@-x.com",
+            "a@x.123",
+            "no-at.example",
+            "a b@x.com",
+        ] {
             assert!(!valid_email(bad), "{bad}");
         }
     }
@@ -258,7 +317,13 @@ mod tests {
     fn urls_must_be_absolute_http() {
         assert!(valid_url("https://acme.example/path?q=1"));
         assert!(valid_url("http://127.0.0.1:8080/"));
-        for bad in ["ftp://x.example", "https://", "/relative", "https://a b.example", "javascript:alert(1)"] {
+        for bad in [
+            "ftp://x.example",
+            "https://",
+            "/relative",
+            "https://a b.example",
+            "javascript:alert(1)",
+        ] {
             assert!(!valid_url(bad), "{bad}");
         }
     }
