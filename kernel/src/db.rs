@@ -103,6 +103,23 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// Compares the embedded migrations with the `_sqlx_migrations` table of a pool.
+async fn migrations_current<DB>(
+    migrator: &sqlx::migrate::Migrator,
+    pool: &sqlx::Pool<DB>,
+) -> StoreResult<bool>
+where
+    DB: sqlx::Database,
+    DB::Connection: sqlx::migrate::Migrate,
+{
+    use sqlx::migrate::Migrate;
+    let mut conn = pool.acquire().await?;
+    let applied = conn.list_applied_migrations().await?;
+    Ok(migrator
+        .iter()
+        .all(|m| applied.iter().any(|a| a.version == m.version)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,21 +144,4 @@ mod tests {
         assert!(!redacted.contains("hunter2"));
         assert!(redacted.contains("db:5432"));
     }
-}
-
-/// Compares the embedded migrations with the `_sqlx_migrations` table of a pool.
-async fn migrations_current<'a, DB>(
-    migrator: &sqlx::migrate::Migrator,
-    pool: &sqlx::Pool<DB>,
-) -> StoreResult<bool>
-where
-    DB: sqlx::Database,
-    DB::Connection: sqlx::migrate::Migrate,
-{
-    use sqlx::migrate::Migrate;
-    let mut conn = pool.acquire().await?;
-    let applied = conn.list_applied_migrations().await?;
-    Ok(migrator
-        .iter()
-        .all(|m| applied.iter().any(|a| a.version == m.version)))
 }

@@ -1,4 +1,5 @@
 //! Configuration layering and the seed environment names, in `figment::Jail` sandboxes (env and cwd isolated).
+#![expect(clippy::result_large_err, reason = "figment::Jail closures must return figment::Error, a large type")]
 
 use super::*;
 use figment::Jail;

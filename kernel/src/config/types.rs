@@ -3,7 +3,7 @@
 use super::SecretString;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Debug mode: relaxes only the secret and hashing-cost checks. Env: `DEBUG`, `SILOQ_DEBUG`.
@@ -85,19 +85,6 @@ pub struct LogConfig {
     pub format: String,
     /// A tracing filter directive, e.g. `info` or `siloq_kernel=debug,info`. `RUST_LOG` wins when set.
     pub level: String,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            debug: false,
-            server: ServerConfig::default(),
-            database: DatabaseConfig::default(),
-            auth: AuthConfig::default(),
-            cors: CorsConfig::default(),
-            log: LogConfig::default(),
-        }
-    }
 }
 
 impl Default for ServerConfig {

@@ -394,7 +394,7 @@ impl<'a> Fields<'a> {
                 }
                 Input::Null
             }
-            Err(()) => {
+            Err(values::InvalidDatetime) => {
                 self.errors.add(name, values::DATETIME_FORMAT_ERROR);
                 Input::Absent
             }

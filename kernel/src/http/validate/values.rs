@@ -135,7 +135,11 @@ pub fn valid_email(text: &str) -> bool {
 }
 
 /// Parses a datetime of api.md §2.5. `Ok(None)` means the input stands for null (empty or a WordPress zero date).
-pub fn parse_datetime(text: &str) -> Result<Option<DateTime<Utc>>, ()> {
+/// A datetime that matches none of the accepted forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidDatetime;
+
+pub fn parse_datetime(text: &str) -> Result<Option<DateTime<Utc>>, InvalidDatetime> {
     let text = text.trim();
     if text.is_empty()
         || text.starts_with("0000-00-00") && ["", " 00:00:00", "T00:00:00"].contains(&&text[10..])
@@ -144,19 +148,19 @@ pub fn parse_datetime(text: &str) -> Result<Option<DateTime<Utc>>, ()> {
     }
     let bytes = text.as_bytes();
     if bytes.len() < 10 || !text.is_char_boundary(10) {
-        return Err(());
+        return Err(InvalidDatetime);
     }
-    let date = parse_date(&text[..10]).ok_or(())?;
+    let date = parse_date(&text[..10]).ok_or(InvalidDatetime)?;
     if bytes.len() == 10 {
         return Ok(Some(Utc.from_utc_datetime(&date.and_time(NaiveTime::MIN))));
     }
     if !matches!(bytes[10], b'T' | b't' | b' ') {
-        return Err(());
+        return Err(InvalidDatetime);
     }
     let rest = &text[11..];
     // Split the time from an optional offset.
     let (time_part, offset_secs) = split_offset(rest)?;
-    let time = parse_time(time_part).ok_or(())?;
+    let time = parse_time(time_part).ok_or(InvalidDatetime)?;
     let naive = NaiveDateTime::new(date, time) - chrono::Duration::seconds(i64::from(offset_secs));
     Ok(Some(Utc.from_utc_datetime(&naive)))
 }
@@ -179,7 +183,7 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y as i32, m, d)
 }
 
-fn split_offset(rest: &str) -> Result<(&str, i32), ()> {
+fn split_offset(rest: &str) -> Result<(&str, i32), InvalidDatetime> {
     if let Some(t) = rest.strip_suffix(['Z', 'z']) {
         return Ok((t, 0));
     }
@@ -190,12 +194,12 @@ fn split_offset(rest: &str) -> Result<(&str, i32), ()> {
         let valid_shape = matches!(off.len(), 6 if off.as_bytes()[3] == b':')
             || (off.len() == 5 && !off.contains(':'));
         if !valid_shape || digits.len() != 4 || !digits.bytes().all(|c| c.is_ascii_digit()) {
-            return Err(());
+            return Err(InvalidDatetime);
         }
-        let hours: i32 = digits[..2].parse().map_err(|_| ())?;
-        let minutes: i32 = digits[2..].parse().map_err(|_| ())?;
+        let hours: i32 = digits[..2].parse().map_err(|_| InvalidDatetime)?;
+        let minutes: i32 = digits[2..].parse().map_err(|_| InvalidDatetime)?;
         if hours > 23 || minutes > 59 {
-            return Err(());
+            return Err(InvalidDatetime);
         }
         return Ok((time, sign * (hours * 3600 + minutes * 60)));
     }
@@ -278,7 +282,7 @@ mod tests {
             "2024-01-02T25:00",
             "2024-01-02T03:04+2",
         ] {
-            assert_eq!(parse_datetime(bad), Err(()), "{bad}");
+            assert_eq!(parse_datetime(bad), Err(InvalidDatetime), "{bad}");
         }
     }
 
