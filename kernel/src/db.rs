@@ -8,6 +8,7 @@
 mod api_keys;
 mod error;
 mod ids;
+pub(crate) mod pages;
 pub mod postgres;
 mod sessions;
 mod sites;
@@ -17,6 +18,10 @@ mod users;
 pub use api_keys::*;
 pub use error::{Constraint, StoreError, StoreResult};
 pub use ids::*;
+pub use pages::{
+    PageFilter, PageRecord, PageSite, PageStore, PageWrite, SeoDataRecord, StoredScore, Upserted,
+    Val, search_words, title_search_text,
+};
 pub use sessions::*;
 pub use sites::*;
 pub use users::*;
@@ -41,8 +46,14 @@ pub trait StoreAdmin: Send + Sync {
 }
 
 /// The whole storage surface. Capability modules take `&dyn Store` (or a narrower trait) and never see sqlx.
-pub trait Store: StoreAdmin + UserStore + SessionStore + SiteStore + ApiKeyAuthStore {}
-impl<T: StoreAdmin + UserStore + SessionStore + SiteStore + ApiKeyAuthStore> Store for T {}
+pub trait Store:
+    StoreAdmin + UserStore + SessionStore + SiteStore + ApiKeyAuthStore + PageStore
+{
+}
+impl<T: StoreAdmin + UserStore + SessionStore + SiteStore + ApiKeyAuthStore + PageStore> Store
+    for T
+{
+}
 
 pub type DynStore = Arc<dyn Store>;
 

@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod http;
 pub mod pages;
+pub mod scoring;
 pub mod server;
 pub mod sites;
 pub mod telemetry;

@@ -1,5 +1,8 @@
 //! Configuration layering and the seed environment names, in `figment::Jail` sandboxes (env and cwd isolated).
-#![expect(clippy::result_large_err, reason = "figment::Jail closures must return figment::Error, a large type")]
+#![expect(
+    clippy::result_large_err,
+    reason = "figment::Jail closures must return figment::Error, a large type"
+)]
 
 use super::*;
 use figment::Jail;

@@ -8,6 +8,8 @@ use sqlx::sqlite::{
 use std::str::FromStr;
 use std::time::Duration;
 
+mod pages;
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 
 pub struct SqliteStore {
@@ -72,3 +74,4 @@ super::users::impl_user_store!(SqliteStore);
 super::sessions::impl_session_store!(SqliteStore);
 super::sites::impl_site_store!(SqliteStore);
 super::api_keys::impl_api_key_auth_store!(SqliteStore);
+super::pages::impl_page_reads!(SqliteStore);

@@ -8,6 +8,16 @@ mod values;
 
 pub use values::{parse_datetime, type_name, valid_email, valid_url};
 
+/// The lenient integer rule of api.md §2.3 applied to a nested value.
+pub fn as_integer_value(value: &Value) -> Option<i64> {
+    values::as_integer(value).and_then(|n| i64::try_from(n).ok())
+}
+
+/// The lenient boolean rule of api.md §2.3 applied to a nested value.
+pub fn as_bool_value(value: &Value) -> Option<bool> {
+    values::as_bool(value)
+}
+
 use super::error::ApiError;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};

@@ -1,0 +1,161 @@
+//! PostgreSQL side of the page store: `INSERT ... ON CONFLICT ... DO UPDATE ... RETURNING (xmax = 0)` tells
+//! insert from update in one statement; the search vector uses the `simple` configuration (no stemming).
+
+use super::PgStore;
+use crate::db::pages::bind_vals;
+use crate::db::{
+    Constraint, PageFilter, PageId, PageRecord, PageSite, PageStore, PageWrite, SeoDataRecord,
+    SiteId, StoreError, StoreResult, StoredScore, Upserted, UserId,
+};
+use serde_json::{Map, Value};
+
+impl PgStore {
+    async fn upsert_page_once(&self, write: &PageWrite) -> StoreResult<Upserted> {
+        let now = crate::time::now();
+        let mut tx = self.pool.begin().await?;
+        if write.is_homepage == Some(true) {
+            sqlx::query("UPDATE pages SET is_homepage = FALSE WHERE site_id = $1 AND wp_post_id <> $2 AND is_homepage")
+                .bind(write.site_id)
+                .bind(&write.wp_post_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let columns: Vec<&str> = write.insert.iter().map(|(c, _)| *c).collect();
+        let params: Vec<String> = (0..columns.len()).map(|i| format!("${}", i + 4)).collect();
+        let mut update_sql = String::from(
+            "updated_at = EXCLUDED.updated_at, last_synced_at = EXCLUDED.last_synced_at",
+        );
+        let base = 4 + columns.len();
+        for (i, (column, _)) in write.update.iter().enumerate() {
+            update_sql.push_str(&format!(", {column} = ${}", base + i));
+        }
+        let sql = format!(
+            "INSERT INTO pages (site_id, wp_post_id, created_at, updated_at, last_synced_at{}{}) VALUES ($1, $2, $3, $3, $3{}{}) \
+             ON CONFLICT (site_id, wp_post_id) DO UPDATE SET {update_sql} RETURNING id, (xmax = 0) AS created",
+            if columns.is_empty() { "" } else { ", " },
+            columns.join(", "),
+            if params.is_empty() { "" } else { ", " },
+            params.join(", ")
+        );
+        let query = sqlx::query_as::<_, (PageId, bool)>(&sql)
+            .bind(write.site_id)
+            .bind(&write.wp_post_id)
+            .bind(now);
+        let query = bind_vals!(query, &write.insert);
+        let (id, created) = bind_vals!(query, &write.update).fetch_one(&mut *tx).await?;
+        sqlx::query("UPDATE sites SET last_synced_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(write.site_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Upserted { id, created })
+    }
+}
+
+#[async_trait::async_trait]
+impl PageStore for PgStore {
+    async fn upsert_page(&self, write: &PageWrite) -> StoreResult<Upserted> {
+        // Two concurrent syncs that both claim the homepage: the loser hits the partial unique index after the
+        // winner commits; retrying clears the winner's flag as the last writer intends (CC-2, CC-4).
+        let mut attempt = 0;
+        loop {
+            match self.upsert_page_once(write).await {
+                Err(
+                    StoreError::Conflict(Constraint::PageSiteHomepage) | StoreError::Unavailable(_),
+                ) if attempt < 3 => {
+                    attempt += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(10 * attempt)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn store_page_score(&self, page: PageId, score: &StoredScore) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE pages SET seo_score = $2, grade = $3, issue_count = $4, category_scores = $5, issues = $6, \
+             recommendations = $7, measurements = $8, diagnostics = $9, ruleset_revision = $10, scored_at = $11, \
+             search_vector = to_tsvector('simple', title) || to_tsvector('simple', $12) WHERE id = $1",
+        )
+        .bind(page)
+        .bind(score.seo_score)
+        .bind(&score.grade)
+        .bind(score.issue_count)
+        .bind(sqlx::types::Json(&score.category_scores))
+        .bind(sqlx::types::Json(&score.issues))
+        .bind(sqlx::types::Json(&score.recommendations))
+        .bind(sqlx::types::Json(&score.measurements))
+        .bind(sqlx::types::Json(&score.diagnostics))
+        .bind(score.ruleset_revision)
+        .bind(score.scored_at)
+        .bind(&score.search_text)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn page_of_site(&self, site: SiteId, page: PageId) -> StoreResult<PageRecord> {
+        self.page_of_site_shared(site, page).await
+    }
+
+    async fn page_of_owner(
+        &self,
+        owner: UserId,
+        page: PageId,
+    ) -> StoreResult<(PageRecord, PageSite)> {
+        self.page_of_owner_shared(owner, page).await
+    }
+
+    async fn seo_data(&self, page: PageId) -> StoreResult<Option<SeoDataRecord>> {
+        self.seo_data_shared(page).await
+    }
+
+    async fn upsert_seo_data(
+        &self,
+        page: PageId,
+        metrics: &Map<String, Value>,
+    ) -> StoreResult<(SeoDataRecord, bool)> {
+        let row: (i64, PageId, sqlx::types::Json<Map<String, Value>>, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>, bool) =
+            sqlx::query_as(
+                "INSERT INTO seo_data (page_id, metrics, created_at, updated_at) VALUES ($1, $2, $3, $3) \
+                 ON CONFLICT (page_id) DO UPDATE SET metrics = seo_data.metrics || EXCLUDED.metrics, updated_at = $3 \
+                 RETURNING id, page_id, metrics, created_at, updated_at, (xmax = 0) AS created",
+            )
+            .bind(page)
+            .bind(sqlx::types::Json(metrics))
+            .bind(crate::time::now())
+            .fetch_one(&self.pool)
+            .await?;
+        let record = SeoDataRecord {
+            id: row.0,
+            page_id: row.1,
+            metrics: row.2,
+            created_at: row.3,
+            updated_at: row.4,
+        };
+        Ok((record, row.5))
+    }
+
+    async fn toggle_money_page(
+        &self,
+        owner: UserId,
+        page: PageId,
+    ) -> StoreResult<(PageRecord, bool)> {
+        self.toggle_money_page_shared(owner, page).await
+    }
+
+    async fn list_pages(&self, filter: &PageFilter) -> StoreResult<(i64, Vec<PageRecord>)> {
+        let search = (!filter.search_words.is_empty()).then(|| {
+            // Words are runs of letters and digits, so `word:*` terms joined by `&` form a safe prefix query.
+            let query = filter
+                .search_words
+                .iter()
+                .map(|w| format!("{w}:*"))
+                .collect::<Vec<_>>()
+                .join(" & ");
+            ("p.search_vector @@ to_tsquery('simple', {q})", query)
+        });
+        self.list_pages_shared(filter, search).await
+    }
+}
