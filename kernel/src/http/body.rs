@@ -10,9 +10,13 @@ use http_body_util::BodyExt;
 use serde_json::{Map, Value};
 use std::time::Duration;
 
-/// A per-route body limit, set as a request extension by the route group (`Extension(BodyLimit(n))`).
-#[derive(Debug, Clone, Copy)]
-pub struct BodyLimit(pub usize);
+/// Which configured body limit a route group uses, set as a request extension (`Extension(BodyLimit::Page)`);
+/// routes without it use `server.body_limit_bytes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyLimit {
+    /// `server.page_body_limit_bytes`: the plugin's page sync and SEO-data routes.
+    Page,
+}
 
 /// How long a client may take to send its body (408 afterwards).
 const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
@@ -28,10 +32,10 @@ impl FromRequest<AppState> for JsonBody {
         if !matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH) {
             return Ok(Self::default());
         }
-        let limit = req
-            .extensions()
-            .get::<BodyLimit>()
-            .map_or(state.config.server.body_limit_bytes, |l| l.0);
+        let limit = match req.extensions().get::<BodyLimit>() {
+            Some(BodyLimit::Page) => state.config.server.page_body_limit_bytes,
+            None => state.config.server.body_limit_bytes,
+        };
         let content_type = req
             .headers()
             .get(header::CONTENT_TYPE)

@@ -8,7 +8,12 @@ use crate::http::validate::{Fields, Input, NOT_NULL, Str};
 use serde_json::{Map, Value};
 
 /// Keys whose presence marks a generation-C payload: its `content` is plain text.
-const PLAIN_TEXT_MARKERS: [&str; 4] = ["page_builder", "headings_extracted", "links_extracted", "faq_questions"];
+const PLAIN_TEXT_MARKERS: [&str; 4] = [
+    "page_builder",
+    "headings_extracted",
+    "links_extracted",
+    "faq_questions",
+];
 
 /// Page `content` cap (security.md IN-3: 5 MiB).
 const CONTENT_MAX_CHARS: usize = 5 * 1024 * 1024;
@@ -22,18 +27,30 @@ pub fn prepare(mut body: Map<String, Value>) -> Map<String, Value> {
             body.insert(main.into(), value);
         }
     }
-    let Some(Value::Object(meta)) = body.get("meta").cloned() else { return body };
+    let Some(Value::Object(meta)) = body.get("meta").cloned() else {
+        return body;
+    };
     let sources: [(&str, &[&str]); 4] = [
         ("yoast_title", &["yoast_title", "_yoast_wpseo_title"]),
-        ("yoast_description", &["yoast_description", "_yoast_wpseo_metadesc"]),
+        (
+            "yoast_description",
+            &["yoast_description", "_yoast_wpseo_metadesc"],
+        ),
         ("featured_image", &["featured_image"]),
-        ("focus_keyphrase", &["focus_keyphrase", "_yoast_wpseo_focuskw"]),
+        (
+            "focus_keyphrase",
+            &["focus_keyphrase", "_yoast_wpseo_focuskw"],
+        ),
     ];
     for (target, keys) in sources {
         if body.contains_key(target) {
             continue;
         }
-        if let Some(value) = keys.iter().filter_map(|k| meta.get(*k)).find(|v| !v.is_null()) {
+        if let Some(value) = keys
+            .iter()
+            .filter_map(|k| meta.get(*k))
+            .find(|v| !v.is_null())
+        {
             body.insert(target.into(), value.clone());
         }
     }
@@ -78,7 +95,9 @@ pub fn canonical_wp_post_id(value: &Value) -> Result<String, &'static str> {
                     _ => Err("Ensure this value is between 1 and 2147483647."),
                 };
             }
-            let ok = (1..=50).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.:-".contains(&b));
+            let ok = (1..=50).contains(&s.len())
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_.:-".contains(&b));
             if ok { Ok(s.to_string()) } else { Err(INVALID) }
         }
         _ => Err(INVALID),
@@ -105,7 +124,9 @@ pub fn sanitize_slug(raw: &str) -> String {
 
 /// The slug a page gets from its URL: the sanitised last non-empty path segment.
 pub fn slug_from_url(url: &str) -> String {
-    let path = url::Url::parse(url).map(|u| u.path().to_string()).unwrap_or_default();
+    let path = url::Url::parse(url)
+        .map(|u| u.path().to_string())
+        .unwrap_or_default();
     sanitize_slug(path.split('/').rfind(|s| !s.is_empty()).unwrap_or(""))
 }
 
@@ -121,7 +142,9 @@ pub fn validate(body: &Map<String, Value>, site: SiteId) -> Result<PageWrite, Ap
             f.errors.add("wp_post_id", NOT_NULL);
             None
         }
-        Some(value) => canonical_wp_post_id(value).map_err(|message| f.errors.add("wp_post_id", message)).ok(),
+        Some(value) => canonical_wp_post_id(value)
+            .map_err(|message| f.errors.add("wp_post_id", message))
+            .ok(),
     };
     let url = f.url("url", true, false).value();
     let title = f.string("title", Str::max(500).required());
@@ -135,7 +158,10 @@ pub fn validate(body: &Map<String, Value>, site: SiteId) -> Result<PageWrite, Ap
             Input::Value(v) => Some(Val::Text(if lower { v.to_lowercase() } else { v })),
         }
     };
-    if let Some(v) = text(f.string("content", Str::max(CONTENT_MAX_CHARS).nullable().raw()), false) {
+    if let Some(v) = text(
+        f.string("content", Str::max(CONTENT_MAX_CHARS).nullable().raw()),
+        false,
+    ) {
         set.push(("content", v));
     }
     if let Some(v) = text(f.string("excerpt", Str::max(65535).nullable().raw()), false) {
@@ -143,10 +169,13 @@ pub fn validate(body: &Map<String, Value>, site: SiteId) -> Result<PageWrite, Ap
     }
     for (name, max) in [("status", 20), ("post_type", 50)] {
         if let Input::Value(v) = f.string(name, Str::max(max).min(1)) {
-            if v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+            if v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            {
                 set.push((name, Val::Text(v.to_lowercase())));
             } else {
-                f.errors.add(name, "Enter a valid value of letters, digits, '_' or '-'.");
+                f.errors
+                    .add(name, "Enter a valid value of letters, digits, '_' or '-'.");
             }
         }
     }
@@ -163,12 +192,22 @@ pub fn validate(body: &Map<String, Value>, site: SiteId) -> Result<PageWrite, Ap
         Input::Null => set.push(("parent_id", Val::OptInt(None))),
         Input::Absent => {}
     }
-    match f.integer("menu_order", i64::from(i32::MIN), i64::from(i32::MAX), false, true) {
+    match f.integer(
+        "menu_order",
+        i64::from(i32::MIN),
+        i64::from(i32::MAX),
+        false,
+        true,
+    ) {
         Input::Value(v) => set.push(("menu_order", Val::Int(v))),
         Input::Null => set.push(("menu_order", Val::Int(0))),
         Input::Absent => {}
     }
-    for (name, max) in [("yoast_title", 500), ("yoast_description", 5000), ("focus_keyphrase", 255)] {
+    for (name, max) in [
+        ("yoast_title", 500),
+        ("yoast_description", 5000),
+        ("focus_keyphrase", 255),
+    ] {
         if let Some(v) = text(f.string(name, Str::max(max).nullable()), false) {
             set.push((name, v));
         }
@@ -197,7 +236,11 @@ pub fn validate(body: &Map<String, Value>, site: SiteId) -> Result<PageWrite, Ap
             set.push((name, v));
         }
     }
-    for (name, cap) in [("headings_extracted", 2000), ("links_extracted", 10_000), ("faq_questions", 1000)] {
+    for (name, cap) in [
+        ("headings_extracted", 2000),
+        ("links_extracted", 10_000),
+        ("faq_questions", 1000),
+    ] {
         if let Some(items) = array_field(&mut f, name, cap) {
             set.push((name, Val::Json(Value::Array(items))));
         }
@@ -238,7 +281,13 @@ pub fn validate(body: &Map<String, Value>, site: SiteId) -> Result<PageWrite, Ap
     }
     insert.extend(set.iter().cloned());
     update.extend(set);
-    Ok(PageWrite { site_id: site, wp_post_id, insert, update, is_homepage })
+    Ok(PageWrite {
+        site_id: site,
+        wp_post_id,
+        insert,
+        update,
+        is_homepage,
+    })
 }
 
 /// An array field: `{}` counts as `[]`, other non-arrays are a 400, items of the wrong shape and items beyond
@@ -250,7 +299,10 @@ fn array_field(f: &mut Fields<'_>, name: &str, cap: usize) -> Option<Vec<Value>>
         Value::Array(items) => items,
         other => {
             let kind = crate::http::validate::type_name(other);
-            f.errors.add(name, &format!("Expected a list of items but got type \"{kind}\"."));
+            f.errors.add(
+                name,
+                &format!("Expected a list of items but got type \"{kind}\"."),
+            );
             return None;
         }
     };
@@ -261,14 +313,20 @@ fn array_field(f: &mut Fields<'_>, name: &str, cap: usize) -> Option<Vec<Value>>
     };
     let cleaned = items.iter().filter_map(|item| match name {
         "headings_extracted" => {
-            let level = item.get("level").and_then(crate::http::validate::as_integer_value)?;
+            let level = item
+                .get("level")
+                .and_then(crate::http::validate::as_integer_value)?;
             let text = as_text(item.get("text"))?;
-            (1..=6).contains(&level).then(|| serde_json::json!({ "level": level, "text": text }))
+            (1..=6)
+                .contains(&level)
+                .then(|| serde_json::json!({ "level": level, "text": text }))
         }
         "links_extracted" => {
             let href = as_text(item.get("href"))?;
             let text = as_text(item.get("text")).unwrap_or_default();
-            let internal = item.get("is_internal").and_then(crate::http::validate::as_bool_value)?;
+            let internal = item
+                .get("is_internal")
+                .and_then(crate::http::validate::as_bool_value)?;
             Some(serde_json::json!({ "text": text, "href": href, "is_internal": internal }))
         }
         _ => as_text(Some(item)).map(Value::String),
@@ -286,7 +344,15 @@ mod tests {
         assert_eq!(canonical_wp_post_id(&json!(42)), Ok("42".into()));
         assert_eq!(canonical_wp_post_id(&json!("042")), Ok("42".into()));
         assert_eq!(canonical_wp_post_id(&json!("term_7")), Ok("term_7".into()));
-        for bad in [json!(true), json!(1.5), json!({}), json!(""), json!("a b"), json!(0), json!(2_147_483_648_i64)] {
+        for bad in [
+            json!(true),
+            json!(1.5),
+            json!({}),
+            json!(""),
+            json!("a b"),
+            json!(0),
+            json!(2_147_483_648_i64),
+        ] {
             assert!(canonical_wp_post_id(&bad).is_err(), "{bad}");
         }
         // Canonicalisation is idempotent.
@@ -300,7 +366,10 @@ mod tests {
     fn slugs_are_sanitised() {
         assert_eq!(sanitize_slug("Our Services!"), "our-services-");
         assert_eq!(sanitize_slug("  "), "page");
-        assert_eq!(slug_from_url("https://acme.example/services/drain-cleaning/"), "drain-cleaning");
+        assert_eq!(
+            slug_from_url("https://acme.example/services/drain-cleaning/"),
+            "drain-cleaning"
+        );
         assert_eq!(slug_from_url("https://acme.example/"), "page");
     }
 
@@ -311,9 +380,15 @@ mod tests {
         assert_eq!(prepared["post_type"], "post");
         assert_eq!(prepared["yoast_title"], "kept");
         assert_eq!(prepared["yoast_description"], "D");
-        assert_eq!(prepared["is_noindex"], false, "Yoast's \"2\" means forced index");
+        assert_eq!(
+            prepared["is_noindex"], false,
+            "Yoast's \"2\" means forced index"
+        );
         let body = json!({"meta":{"_yoast_wpseo_meta-robots-noindex":"1"}});
-        assert_eq!(prepare(body.as_object().unwrap().clone())["is_noindex"], true);
+        assert_eq!(
+            prepare(body.as_object().unwrap().clone())["is_noindex"],
+            true
+        );
         let body = json!({"meta":[]});
         assert!(!prepare(body.as_object().unwrap().clone()).contains_key("is_noindex"));
     }
