@@ -6,6 +6,7 @@ pub mod error;
 mod health;
 pub mod middleware;
 pub mod path;
+pub mod query;
 pub mod validate;
 
 pub use error::{ApiError, ApiResult};

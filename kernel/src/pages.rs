@@ -1,6 +1,7 @@
 //! Pages pushed by the WordPress plugin: sync, plugin SEO data, scoring, and the dashboard's page views.
 
 mod handlers;
+mod list;
 pub mod pipeline;
 pub mod seo_data;
 pub mod sync;
@@ -19,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .layer(axum::Extension(BodyLimit::Page));
     Router::new()
         .merge(plugin)
+        .route("/pages", get(list::list_pages))
         .route("/pages/{id}", get(handlers::page_detail))
         .route("/pages/{id}/seo", get(handlers::page_seo))
         .route(
