@@ -8,6 +8,7 @@
 mod api_keys;
 mod error;
 mod ids;
+pub(crate) mod jobs;
 pub(crate) mod pages;
 pub mod postgres;
 mod sessions;
@@ -18,6 +19,7 @@ mod users;
 pub use api_keys::*;
 pub use error::{Constraint, StoreError, StoreResult};
 pub use ids::*;
+pub use jobs::{ClaimedJob, JobStore, NewJob, Retry};
 pub use pages::{
     PageFilter, PageRecord, PageSite, PageStore, PageWrite, SeoDataRecord, StoredScore, Upserted,
     Val, search_words, title_search_text,
@@ -47,11 +49,11 @@ pub trait StoreAdmin: Send + Sync {
 
 /// The whole storage surface. Capability modules take `&dyn Store` (or a narrower trait) and never see sqlx.
 pub trait Store:
-    StoreAdmin + UserStore + SessionStore + SiteStore + ApiKeyAuthStore + PageStore
+    StoreAdmin + UserStore + SessionStore + SiteStore + ApiKeyAuthStore + PageStore + JobStore
 {
 }
-impl<T: StoreAdmin + UserStore + SessionStore + SiteStore + ApiKeyAuthStore + PageStore> Store
-    for T
+impl<T> Store for T where
+    T: StoreAdmin + UserStore + SessionStore + SiteStore + ApiKeyAuthStore + PageStore + JobStore
 {
 }
 

@@ -5,11 +5,13 @@
 //! error-to-JSON mapping, and each capability module (`auth`, `sites`, `pages`, ...) owns its domain logic.
 #![forbid(unsafe_code)]
 
+pub mod analysis;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod http;
+pub mod jobs;
 pub mod pages;
 pub mod scoring;
 pub mod server;

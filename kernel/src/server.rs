@@ -54,6 +54,12 @@ impl RunningServer {
                     draining_state.lifecycle.start_draining();
                 });
             let server = tokio::spawn(async move { server.await });
+            let (stop_workers, worker_signal) = watch::channel(false);
+            let worker = crate::jobs::Worker::new(serve_state.clone()).handle(
+                crate::jobs::RESCORE_PAGE,
+                crate::pages::pipeline::rescore_handler(),
+            );
+            let worker = tokio::spawn(worker.run(worker_signal));
             let flusher_state = serve_state.clone();
             let flusher = tokio::spawn(async move {
                 loop {
@@ -67,6 +73,13 @@ impl RunningServer {
                 tracing::warn!(
                     grace_secs = grace.as_secs(),
                     "grace period over; closing remaining connections"
+                );
+            }
+            // Workers stop claiming; a job in progress finishes (or its lease lets another instance resume it).
+            let _ = stop_workers.send(true);
+            if tokio::time::timeout(grace, worker).await.is_err() {
+                tracing::warn!(
+                    "job worker still busy after the grace period; its lease will expire"
                 );
             }
             flusher.abort();

@@ -193,3 +193,119 @@ async fn health_and_readiness_check_the_database() {
     assert_eq!(r.str("status"), "unhealthy");
     app.get("/healthz").send().await.expect(200);
 }
+
+/// A site key for body-rejection tests on a real JSON route.
+async fn sync_route(app: &TestApp) -> String {
+    let owner = app.user("owner@x.test").await;
+    let site = app.site(&owner, "https://acme.example").await;
+    app.key(site).await
+}
+
+#[tokio::test]
+async fn body_rejections_use_the_error_envelope() {
+    let app = TestApp::spawn_with(|c| c.server.page_body_limit_bytes = 64 * 1024).await;
+    let key = sync_route(&app).await;
+    let post = || app.post("/api/v1/pages/sync").bearer(&key);
+
+    let r = post()
+        .body("application/x-www-form-urlencoded; charset=utf-8", "a=1")
+        .send()
+        .await
+        .expect(415);
+    assert_eq!(
+        r.json,
+        json!({"detail":"Unsupported media type \"application/x-www-form-urlencoded\" in request.","code":"unsupported_media_type"})
+    );
+    post()
+        .body("application/json; charset=latin-1", "{}")
+        .send()
+        .await
+        .expect(415);
+
+    let r = post()
+        .body("application/json", r#"{"name":"#)
+        .send()
+        .await
+        .expect(400);
+    assert_eq!(r.str("code"), "parse_error");
+    assert!(r.str("detail").starts_with("JSON parse error - "));
+    assert!(
+        !r.text.contains("\"name\":"),
+        "the reason never echoes the body"
+    );
+
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    assert_eq!(
+        post()
+            .body("application/json", deep)
+            .send()
+            .await
+            .expect(400)
+            .str("code"),
+        "parse_error"
+    );
+    assert_eq!(
+        post()
+            .body("application/json", vec![b'"', 0xff, b'"'])
+            .send()
+            .await
+            .expect(400)
+            .str("code"),
+        "parse_error"
+    );
+
+    let r = post()
+        .body("application/json", "[1, 2]")
+        .send()
+        .await
+        .expect(400);
+    assert_eq!(
+        r.json,
+        json!({"detail":"Invalid data. Expected a dictionary, but got list.","code":"invalid","non_field_errors":["Invalid data. Expected a dictionary, but got list."]})
+    );
+    let r = post()
+        .body("text/plain", "\"text\"")
+        .send()
+        .await
+        .expect(400);
+    assert_eq!(
+        r.json["non_field_errors"][0],
+        "Invalid data. Expected a dictionary, but got str."
+    );
+
+    let big = format!("{{\"content\":\"{}\"}}", "x".repeat(100 * 1024));
+    let r = post()
+        .body("application/json", big)
+        .send()
+        .await
+        .expect(413);
+    assert_eq!(
+        r.json,
+        json!({"detail":"Request body too large.","code":"payload_too_large"})
+    );
+
+    // Whitespace-only bodies read as {} whatever the content type says.
+    let r = post()
+        .body("application/xml", "  \n ")
+        .send()
+        .await
+        .expect(400);
+    assert_eq!(r.json["wp_post_id"], json!(["This field is required."]));
+}
+
+#[tokio::test]
+async fn a_chunked_body_is_cut_off_at_the_limit() {
+    let app = TestApp::spawn_with(|c| c.server.page_body_limit_bytes = 64 * 1024).await;
+    let key = sync_route(&app).await;
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        (0..200).map(|_| Ok(vec![b' '; 4096])).collect();
+    let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
+    let r = app
+        .post("/api/v1/pages/sync")
+        .bearer(&key)
+        .body("application/json", body)
+        .send()
+        .await
+        .expect(413);
+    assert_eq!(r.str("code"), "payload_too_large");
+}

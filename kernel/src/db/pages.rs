@@ -146,6 +146,8 @@ pub trait PageStore: Send + Sync {
         owner: UserId,
         page: PageId,
     ) -> StoreResult<(PageRecord, PageSite)>;
+    /// The site summary shown with pages (and the site name title templates need).
+    async fn site_summary(&self, site: SiteId) -> StoreResult<PageSite>;
     async fn seo_data(&self, page: PageId) -> StoreResult<Option<SeoDataRecord>>;
     /// Merges the sent metrics into the page's record (created when absent); returns it and whether it is new.
     async fn upsert_seo_data(
@@ -299,8 +301,51 @@ pub fn search_words(text: &str, max: usize) -> Vec<String> {
         .collect()
 }
 
-macro_rules! impl_page_reads {
+macro_rules! impl_page_store {
     ($store:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::db::PageStore for $store {
+            async fn upsert_page(&self, write: &$crate::db::PageWrite) -> $crate::db::StoreResult<$crate::db::Upserted> {
+                self.upsert_page_dialect(write).await
+            }
+            async fn store_page_score(&self, page: $crate::db::PageId, score: &$crate::db::StoredScore) -> $crate::db::StoreResult<()> {
+                self.store_page_score_dialect(page, score).await
+            }
+            async fn page_of_site(&self, site: $crate::db::SiteId, page: $crate::db::PageId) -> $crate::db::StoreResult<$crate::db::PageRecord> {
+                self.page_of_site_shared(site, page).await
+            }
+            async fn page_of_owner(
+                &self,
+                owner: $crate::db::UserId,
+                page: $crate::db::PageId,
+            ) -> $crate::db::StoreResult<($crate::db::PageRecord, $crate::db::PageSite)> {
+                self.page_of_owner_shared(owner, page).await
+            }
+            async fn site_summary(&self, site: $crate::db::SiteId) -> $crate::db::StoreResult<$crate::db::PageSite> {
+                self.site_summary_shared(site).await
+            }
+            async fn seo_data(&self, page: $crate::db::PageId) -> $crate::db::StoreResult<Option<$crate::db::SeoDataRecord>> {
+                self.seo_data_shared(page).await
+            }
+            async fn upsert_seo_data(
+                &self,
+                page: $crate::db::PageId,
+                metrics: &serde_json::Map<String, serde_json::Value>,
+            ) -> $crate::db::StoreResult<($crate::db::SeoDataRecord, bool)> {
+                self.upsert_seo_data_dialect(page, metrics).await
+            }
+            async fn toggle_money_page(
+                &self,
+                owner: $crate::db::UserId,
+                page: $crate::db::PageId,
+            ) -> $crate::db::StoreResult<($crate::db::PageRecord, bool)> {
+                self.toggle_money_page_shared(owner, page).await
+            }
+            async fn list_pages(&self, filter: &$crate::db::PageFilter) -> $crate::db::StoreResult<(i64, Vec<$crate::db::PageRecord>)> {
+                self.list_pages_shared(filter, Self::search_condition(filter)).await
+            }
+        }
+
         impl $store {
             pub(crate) async fn page_of_site_shared(
                 &self,
@@ -321,11 +366,15 @@ macro_rules! impl_page_reads {
                     $crate::db::pages::PAGE_COLUMNS
                 );
                 let record: $crate::db::PageRecord = sqlx::query_as(&sql).bind(owner).bind(page).fetch_one(&self.pool).await?;
-                let site: $crate::db::PageSite = sqlx::query_as("SELECT id, name, url, is_active FROM sites WHERE id = $1")
-                    .bind(record.site_id)
-                    .fetch_one(&self.pool)
-                    .await?;
+                let site = self.site_summary_shared(record.site_id).await?;
                 Ok((record, site))
+            }
+
+            pub(crate) async fn site_summary_shared(
+                &self,
+                site: $crate::db::SiteId,
+            ) -> $crate::db::StoreResult<$crate::db::PageSite> {
+                Ok(sqlx::query_as("SELECT id, name, url, is_active FROM sites WHERE id = $1").bind(site).fetch_one(&self.pool).await?)
             }
 
             pub(crate) async fn seo_data_shared(
@@ -384,4 +433,4 @@ macro_rules! impl_page_reads {
         }
     };
 }
-pub(crate) use impl_page_reads;
+pub(crate) use impl_page_store;

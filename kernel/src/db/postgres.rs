@@ -6,6 +6,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
 
+mod jobs;
 mod pages;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -66,4 +67,5 @@ super::users::impl_user_store!(PgStore);
 super::sessions::impl_session_store!(PgStore);
 super::sites::impl_site_store!(PgStore);
 super::api_keys::impl_api_key_auth_store!(PgStore);
-super::pages::impl_page_reads!(PgStore);
+super::pages::impl_page_store!(PgStore);
+super::jobs::impl_job_writes!(PgStore);

@@ -8,6 +8,7 @@ use sqlx::sqlite::{
 use std::str::FromStr;
 use std::time::Duration;
 
+mod jobs;
 mod pages;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -74,4 +75,5 @@ super::users::impl_user_store!(SqliteStore);
 super::sessions::impl_session_store!(SqliteStore);
 super::sites::impl_site_store!(SqliteStore);
 super::api_keys::impl_api_key_auth_store!(SqliteStore);
-super::pages::impl_page_reads!(SqliteStore);
+super::pages::impl_page_store!(SqliteStore);
+super::jobs::impl_job_writes!(SqliteStore);

@@ -22,7 +22,7 @@ pub async fn sync_page(
     let upserted = state.store.upsert_page(&write).await?;
     let page = state.store.page_of_site(key.site_id, upserted.id).await?;
     let seo = state.store.seo_data(page.id).await?;
-    let scored = pipeline::score_and_store(&state, &page, seo.as_ref()).await;
+    let scored = score_or_requeue(&state, &page, seo.as_ref()).await;
     let status = if upserted.created {
         StatusCode::CREATED
     } else {
@@ -48,7 +48,7 @@ pub async fn sync_seo_data(
     let page = state.store.page_of_site(key.site_id, PageId(id)).await?;
     let metrics = seo_data::validate(&body)?;
     let (record, created) = state.store.upsert_seo_data(page.id, &metrics).await?;
-    let scored = pipeline::score_and_store(&state, &page, Some(&record)).await;
+    let scored = score_or_requeue(&state, &page, Some(&record)).await;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -111,4 +111,20 @@ pub async fn toggle_money_page(
         "success": true, "id": page.id, "is_money_page": is_money,
         "message": format!("Page \"{}\" is now {kind}.", page.title),
     })))
+}
+
+/// Scores a page; when scoring fails, a background job scores it later (api.md §9.1) and the write that
+/// triggered it still succeeds.
+async fn score_or_requeue(
+    state: &AppState,
+    page: &crate::db::PageRecord,
+    seo: Option<&crate::db::SeoDataRecord>,
+) -> Option<crate::db::StoredScore> {
+    let scored = pipeline::score_and_store(state, page, seo).await;
+    if scored.is_none()
+        && let Err(e) = crate::jobs::enqueue_rescore(state, page.site_id.0, page.id.0).await
+    {
+        tracing::warn!(page_id = page.id.0, error = %e, "re-score job not queued");
+    }
+    scored
 }

@@ -4,8 +4,8 @@
 use super::PgStore;
 use crate::db::pages::bind_vals;
 use crate::db::{
-    Constraint, PageFilter, PageId, PageRecord, PageSite, PageStore, PageWrite, SeoDataRecord,
-    SiteId, StoreError, StoreResult, StoredScore, Upserted, UserId,
+    Constraint, PageFilter, PageId, PageWrite, SeoDataRecord, StoreError, StoreResult, StoredScore,
+    Upserted,
 };
 use serde_json::{Map, Value};
 
@@ -53,9 +53,8 @@ impl PgStore {
     }
 }
 
-#[async_trait::async_trait]
-impl PageStore for PgStore {
-    async fn upsert_page(&self, write: &PageWrite) -> StoreResult<Upserted> {
+impl PgStore {
+    pub(crate) async fn upsert_page_dialect(&self, write: &PageWrite) -> StoreResult<Upserted> {
         // Two concurrent syncs that both claim the homepage: the loser hits the partial unique index after the
         // winner commits; retrying clears the winner's flag as the last writer intends (CC-2, CC-4).
         let mut attempt = 0;
@@ -72,7 +71,11 @@ impl PageStore for PgStore {
         }
     }
 
-    async fn store_page_score(&self, page: PageId, score: &StoredScore) -> StoreResult<()> {
+    pub(crate) async fn store_page_score_dialect(
+        &self,
+        page: PageId,
+        score: &StoredScore,
+    ) -> StoreResult<()> {
         sqlx::query(
             "UPDATE pages SET seo_score = $2, grade = $3, issue_count = $4, category_scores = $5, issues = $6, \
              recommendations = $7, measurements = $8, diagnostics = $9, ruleset_revision = $10, scored_at = $11, \
@@ -95,23 +98,7 @@ impl PageStore for PgStore {
         Ok(())
     }
 
-    async fn page_of_site(&self, site: SiteId, page: PageId) -> StoreResult<PageRecord> {
-        self.page_of_site_shared(site, page).await
-    }
-
-    async fn page_of_owner(
-        &self,
-        owner: UserId,
-        page: PageId,
-    ) -> StoreResult<(PageRecord, PageSite)> {
-        self.page_of_owner_shared(owner, page).await
-    }
-
-    async fn seo_data(&self, page: PageId) -> StoreResult<Option<SeoDataRecord>> {
-        self.seo_data_shared(page).await
-    }
-
-    async fn upsert_seo_data(
+    pub(crate) async fn upsert_seo_data_dialect(
         &self,
         page: PageId,
         metrics: &Map<String, Value>,
@@ -137,16 +124,9 @@ impl PageStore for PgStore {
         Ok((record, row.5))
     }
 
-    async fn toggle_money_page(
-        &self,
-        owner: UserId,
-        page: PageId,
-    ) -> StoreResult<(PageRecord, bool)> {
-        self.toggle_money_page_shared(owner, page).await
-    }
-
-    async fn list_pages(&self, filter: &PageFilter) -> StoreResult<(i64, Vec<PageRecord>)> {
-        let search = (!filter.search_words.is_empty()).then(|| {
+    /// The dialect's full-text condition (`{q}` stands for the bound query) and query text.
+    pub(crate) fn search_condition(filter: &PageFilter) -> Option<(&'static str, String)> {
+        (!filter.search_words.is_empty()).then(|| {
             // Words are runs of letters and digits, so `word:*` terms joined by `&` form a safe prefix query.
             let query = filter
                 .search_words
@@ -155,7 +135,6 @@ impl PageStore for PgStore {
                 .collect::<Vec<_>>()
                 .join(" & ");
             ("p.search_vector @@ to_tsquery('simple', {q})", query)
-        });
-        self.list_pages_shared(filter, search).await
+        })
     }
 }

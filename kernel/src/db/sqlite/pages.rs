@@ -3,15 +3,11 @@
 
 use super::SqliteStore;
 use crate::db::pages::bind_vals;
-use crate::db::{
-    PageFilter, PageId, PageRecord, PageSite, PageStore, PageWrite, SeoDataRecord, SiteId,
-    StoreResult, StoredScore, Upserted, UserId,
-};
+use crate::db::{PageFilter, PageId, PageWrite, SeoDataRecord, StoreResult, StoredScore, Upserted};
 use serde_json::{Map, Value};
 
-#[async_trait::async_trait]
-impl PageStore for SqliteStore {
-    async fn upsert_page(&self, write: &PageWrite) -> StoreResult<Upserted> {
+impl SqliteStore {
+    pub(crate) async fn upsert_page_dialect(&self, write: &PageWrite) -> StoreResult<Upserted> {
         let now = crate::time::now();
         let mut tx = self.begin_write().await?;
         if write.is_homepage == Some(true) {
@@ -74,7 +70,11 @@ impl PageStore for SqliteStore {
         Ok(upserted)
     }
 
-    async fn store_page_score(&self, page: PageId, score: &StoredScore) -> StoreResult<()> {
+    pub(crate) async fn store_page_score_dialect(
+        &self,
+        page: PageId,
+        score: &StoredScore,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         store_score(&mut tx, page, score).await?;
         sqlx::query("DELETE FROM pages_fts WHERE rowid = $1")
@@ -90,23 +90,7 @@ impl PageStore for SqliteStore {
         Ok(())
     }
 
-    async fn page_of_site(&self, site: SiteId, page: PageId) -> StoreResult<PageRecord> {
-        self.page_of_site_shared(site, page).await
-    }
-
-    async fn page_of_owner(
-        &self,
-        owner: UserId,
-        page: PageId,
-    ) -> StoreResult<(PageRecord, PageSite)> {
-        self.page_of_owner_shared(owner, page).await
-    }
-
-    async fn seo_data(&self, page: PageId) -> StoreResult<Option<SeoDataRecord>> {
-        self.seo_data_shared(page).await
-    }
-
-    async fn upsert_seo_data(
+    pub(crate) async fn upsert_seo_data_dialect(
         &self,
         page: PageId,
         metrics: &Map<String, Value>,
@@ -131,16 +115,9 @@ impl PageStore for SqliteStore {
         Ok((record, existed.is_none()))
     }
 
-    async fn toggle_money_page(
-        &self,
-        owner: UserId,
-        page: PageId,
-    ) -> StoreResult<(PageRecord, bool)> {
-        self.toggle_money_page_shared(owner, page).await
-    }
-
-    async fn list_pages(&self, filter: &PageFilter) -> StoreResult<(i64, Vec<PageRecord>)> {
-        let search = (!filter.search_words.is_empty()).then(|| {
+    /// The dialect's full-text condition (`{q}` stands for the bound query) and query text.
+    pub(crate) fn search_condition(filter: &PageFilter) -> Option<(&'static str, String)> {
+        (!filter.search_words.is_empty()).then(|| {
             // Words are runs of letters and digits, so quoting them makes a safe FTS5 prefix query.
             let query = filter
                 .search_words
@@ -152,8 +129,7 @@ impl PageStore for SqliteStore {
                 "p.id IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH {q})",
                 query,
             )
-        });
-        self.list_pages_shared(filter, search).await
+        })
     }
 }
 
