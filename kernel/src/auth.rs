@@ -70,7 +70,12 @@ pub async fn cleanup(store: &dyn SessionStore, config: &AuthConfig) -> StoreResu
 
 /// Runs [`cleanup`] (and prunes the per-IP login limiter) every hour until the task is aborted at shutdown.
 pub async fn cleanup_loop(state: AppState) {
-    let mut ticker = tokio::time::interval(CLEANUP_INTERVAL);
+    // The first run is one interval after start, so a purge never races start-up work; expired rows wait at most
+    // an hour longer, which costs nothing since every reader also checks expiry.
+    let mut ticker = tokio::time::interval_at(
+        tokio::time::Instant::now() + CLEANUP_INTERVAL,
+        CLEANUP_INTERVAL,
+    );
     loop {
         ticker.tick().await;
         state.login_ip_limiter.prune();
