@@ -301,3 +301,58 @@ async fn forged_and_wrong_kind_tokens_are_401_token_not_valid() {
     assert_eq!(r.str("code"), "not_authenticated");
     assert_eq!(r.header("www-authenticate"), Some("Bearer realm=\"api\""));
 }
+
+#[tokio::test]
+async fn an_inactive_users_refresh_token_is_refused() {
+    let app = TestApp::spawn().await;
+    let s = sign_up(&app, "gone@x.test").await;
+    let id = me(&app, &s.access).await.expect(200).json["user"]["id"]
+        .as_i64()
+        .unwrap();
+    let store = &app.state().store;
+    store
+        .set_user_active(siloq_kernel::db::UserId(id), false)
+        .await
+        .unwrap();
+    assert_refresh_rejected(&refresh(&app, &s.refresh).await);
+    // Reactivation does not revive tokens issued before the deactivation (PW-7).
+    store
+        .set_user_active(siloq_kernel::db::UserId(id), true)
+        .await
+        .unwrap();
+    assert_refresh_rejected(&refresh(&app, &s.refresh).await);
+}
+
+#[tokio::test]
+async fn cleanup_removes_only_expired_auth_state() {
+    let app = TestApp::spawn().await;
+    let live = sign_up(&app, "live@x.test").await;
+    let state = app.state();
+    let user = app.user("old@x.test").await;
+    let now = siloq_kernel::time::now();
+    let long_ago = now - chrono::Duration::days(40);
+    let store = &state.store;
+    store
+        .create_session("0123456789abcdef0123456789abcdef", user.id, long_ago)
+        .await
+        .unwrap();
+    store
+        .deny_access_token("a".repeat(32).as_str(), long_ago)
+        .await
+        .unwrap();
+    store
+        .record_login_failure("old@x.test", long_ago)
+        .await
+        .unwrap();
+    store.record_login_failure("old@x.test", now).await.unwrap();
+    let counts = siloq_kernel::auth::cleanup(&**store, &state.config.auth)
+        .await
+        .unwrap();
+    assert_eq!(counts.denylist, 1, "{counts:?}");
+    assert_eq!(counts.sessions, 1, "{counts:?}");
+    assert_eq!(counts.login_failures, 1, "{counts:?}");
+    // Live sessions and their tokens are untouched.
+    me(&app, &live.access).await.expect(200);
+    me(&app, &user.token).await.expect(200);
+    refresh(&app, &live.refresh).await.expect(200);
+}
