@@ -31,6 +31,8 @@ pub struct AppInner {
     pub lifecycle: Lifecycle,
     pub jwt: crate::auth::jwt::JwtKeys,
     pub hasher: crate::auth::password::PasswordHasherPool,
+    /// Login attempts per client IP (in memory, per instance).
+    pub login_ip_limiter: crate::auth::throttle::IpLimiter,
     pub key_usage: crate::sites::usage::UsageBuffer,
 }
 
@@ -49,12 +51,15 @@ impl AppState {
     ) -> Result<Self, crate::auth::password::HashError> {
         let jwt = crate::auth::jwt::JwtKeys::new(&config.auth);
         let hasher = crate::auth::password::PasswordHasherPool::new(&config.auth)?;
+        let login_ip_limiter =
+            crate::auth::throttle::IpLimiter::new(config.auth.login_attempts_per_ip_per_minute);
         Ok(Self(Arc::new(AppInner {
             config,
             store,
             lifecycle: Lifecycle::default(),
             jwt,
             hasher,
+            login_ip_limiter,
             key_usage: Default::default(),
         })))
     }

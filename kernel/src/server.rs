@@ -67,6 +67,7 @@ impl RunningServer {
                     flusher_state.flush_buffers().await;
                 }
             });
+            let cleaner = tokio::spawn(crate::auth::cleanup_loop(serve_state.clone()));
             // After the signal, in-flight requests get at most `grace` to finish.
             let _ = signal.wait_for(|stop| *stop).await;
             if tokio::time::timeout(grace, server).await.is_err() {
@@ -83,6 +84,7 @@ impl RunningServer {
                 );
             }
             flusher.abort();
+            cleaner.abort();
             serve_state.flush_buffers().await;
             serve_state.store.close().await;
         });

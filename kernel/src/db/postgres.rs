@@ -64,7 +64,7 @@ impl StoreAdmin for PgStore {
 }
 
 super::users::impl_user_store!(PgStore);
-super::sessions::impl_session_store!(PgStore);
+super::sessions::impl_session_store!(PgStore, super::sessions::pg_begin);
 super::sites::impl_site_store!(PgStore);
 super::api_keys::impl_api_key_auth_store!(PgStore);
 super::pages::impl_page_store!(PgStore);

@@ -72,7 +72,7 @@ impl StoreAdmin for SqliteStore {
 }
 
 super::users::impl_user_store!(SqliteStore);
-super::sessions::impl_session_store!(SqliteStore);
+super::sessions::impl_session_store!(SqliteStore, SqliteStore::begin_write);
 super::sites::impl_site_store!(SqliteStore);
 super::api_keys::impl_api_key_auth_store!(SqliteStore);
 super::pages::impl_page_store!(SqliteStore);

@@ -45,6 +45,9 @@ pub trait UserStore: Send + Sync {
         last_name: &str,
     ) -> StoreResult<User>;
     async fn set_password_hash(&self, id: UserId, password_hash: &str) -> StoreResult<()>;
+    /// Activates or deactivates an account (operators). Deactivation also sets `tokens_valid_after` to now, so
+    /// every token issued before it is dead even if the account is reactivated (PW-7).
+    async fn set_user_active(&self, id: UserId, active: bool) -> StoreResult<()>;
 }
 
 pub(super) const USER_COLUMNS: &str = "id, email, password_hash, first_name, last_name, is_active, is_staff, is_superuser, \
@@ -111,6 +114,20 @@ macro_rules! impl_user_store {
                     .bind(id)
                     .execute(&self.pool)
                     .await?;
+                Ok(())
+            }
+
+            async fn set_user_active(&self, id: $crate::db::UserId, active: bool) -> $crate::db::StoreResult<()> {
+                let now = $crate::time::now();
+                sqlx::query(
+                    "UPDATE users SET is_active = $1, updated_at = $2, \
+                     tokens_valid_after = CASE WHEN $1 THEN tokens_valid_after ELSE $2 END WHERE id = $3",
+                )
+                .bind(active)
+                .bind(now)
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
                 Ok(())
             }
         }
