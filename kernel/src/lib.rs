@@ -5,6 +5,7 @@
 //! error-to-JSON mapping, and each capability module (`auth`, `sites`, `pages`, ...) owns its domain logic.
 #![forbid(unsafe_code)]
 
+pub mod analysis;
 pub mod auth;
 pub mod cli;
 pub mod config;
