@@ -104,6 +104,8 @@ pub fn parse(input: &ParseInput<'_>) -> PageDoc {
     }
     let mut collected =
         walk::Walker::new(&urls, language.as_deref(), marks.region).run(&parsed.html);
+    collected.head.html_lang = marks.html_lang;
+    collected.head.base_href = marks.base_href;
     if input.mode == Mode::WordPress {
         // The synthetic document's html, head and body are not content.
         collected.element_count = collected.element_count.saturating_sub(3);

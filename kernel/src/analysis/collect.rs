@@ -117,7 +117,7 @@ pub(super) fn crawlable(
         return false;
     }
     let Some(href) = href else {
-        return !(onclick.is_some() && !role_or_name);
+        return onclick.is_none() || role_or_name;
     };
     if role_or_name || kind == LinkKind::Mailto {
         return true;

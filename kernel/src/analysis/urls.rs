@@ -182,7 +182,10 @@ mod tests {
         let ctx = UrlContext::new("https://www.Example.com/a/page?x=1", &[]);
         let kind = |href: &str| ctx.link_kind(href, ctx.resolve(href).as_ref());
         assert_eq!(kind("#top"), LinkKind::Fragment);
-        assert_eq!(kind("https://example.com/a/page?x=1#s"), LinkKind::Fragment);
+        assert_eq!(
+            kind("https://www.example.com/a/page?x=1#s"),
+            LinkKind::Fragment
+        );
         assert_eq!(kind("/other/"), LinkKind::Web);
         assert_eq!(kind("mailto:a@b.example"), LinkKind::Mailto);
         assert_eq!(kind("tel:+1555"), LinkKind::Tel);
