@@ -6,17 +6,26 @@ use super::lexicon;
 /// Appends `text` to `out` with every run of Unicode white space (U+00A0 included) turned into one space.
 /// A leading run is dropped when `out` is empty or already ends with a space; callers trim the end.
 pub(super) fn push_collapsed(out: &mut String, text: &str) {
+    let mut pieces = text.split(char::is_whitespace);
+    // The first piece is empty exactly when `text` starts with white space.
     let mut pending_space = false;
-    for ch in text.chars() {
-        if ch.is_whitespace() {
+    if let Some(first) = pieces.next() {
+        if first.is_empty() {
             pending_space = true;
+        } else {
+            out.push_str(first);
+        }
+    }
+    for piece in pieces {
+        pending_space = true;
+        if piece.is_empty() {
             continue;
         }
-        if pending_space && !out.is_empty() && !out.ends_with(' ') {
+        if !out.is_empty() && !out.ends_with(' ') {
             out.push(' ');
         }
+        out.push_str(piece);
         pending_space = false;
-        out.push(ch);
     }
     if pending_space && !out.is_empty() && !out.ends_with(' ') {
         out.push(' ');
@@ -108,7 +117,9 @@ pub(super) fn split_sentences<'t>(block: &'t str, mut emit: impl FnMut(&'t str))
     while let Some((offset, token)) = tokens.next() {
         let end = offset + token.len();
         let mut piece_start = offset;
-        let mut chars = token.char_indices().peekable();
+        // Ideographic stops are never ASCII: most tokens skip the scan.
+        let scan = if token.is_ascii() { "" } else { token };
+        let mut chars = scan.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
             if !is_ideographic_stop(c) {
                 continue;
@@ -177,29 +188,31 @@ fn is_abbreviation(token: &str) -> bool {
         .is_ok()
 }
 
-/// English syllable estimate for one word: vowel groups, less a silent final `e`, at least 1 for a word.
+/// English syllable estimate for one word: vowel groups, less a silent final `e` (not after `l`), at least 1
+/// for a word. Allocation-free: it runs once per word of the main text.
 pub(super) fn syllables(word: &str) -> u32 {
-    let letters: Vec<char> = word
-        .chars()
-        .filter(|c| c.is_alphabetic())
-        .flat_map(char::to_lowercase)
-        .collect();
-    if letters.is_empty() {
-        return u32::from(is_word(word));
-    }
     let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'à'..='æ' | 'è'..='ï' | 'ò'..='ö' | 'ù'..='ü');
-    let mut count = 0u32;
-    let mut previous_vowel = false;
-    for &c in &letters {
+    let (mut count, mut letters) = (0u32, 0u32);
+    let (mut previous_vowel, mut last, mut before_last) = (false, ' ', ' ');
+    for c in word.chars().filter(|c| c.is_alphabetic()) {
+        let c = if c.is_ascii() {
+            c.to_ascii_lowercase()
+        } else {
+            c.to_lowercase().next().unwrap_or(c)
+        };
         let v = vowel(c);
         if v && !previous_vowel {
             count += 1;
         }
         previous_vowel = v;
+        before_last = last;
+        last = c;
+        letters += 1;
     }
-    let n = letters.len();
-    let silent_e =
-        n > 2 && letters[n - 1] == 'e' && !vowel(letters[n - 2]) && letters[n - 2] != 'l';
+    if letters == 0 {
+        return u32::from(is_word(word));
+    }
+    let silent_e = letters > 2 && last == 'e' && !vowel(before_last) && before_last != 'l';
     if silent_e && count > 1 {
         count -= 1;
     }

@@ -12,63 +12,94 @@ use super::text::{collapse, push_collapsed, trim_end_in_place};
 use super::urls::UrlContext;
 use ego_tree::NodeId;
 use ego_tree::iter::Edge;
-use html5ever::ns;
+use html5ever::{LocalName, local_name, ns};
 use scraper::node::Element;
 use scraper::{Html, Node};
 
 mod elements;
 
+// Element classes compare interned names (`LocalName` atoms), which is cheaper than string comparison on
+// every element of large pages.
+
 /// Elements that start and end a text block (section 4.1).
-const BLOCK_ELEMENTS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "caption",
-    "dd",
-    "details",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "ul",
-];
+fn is_block(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("address")
+            | local_name!("article")
+            | local_name!("aside")
+            | local_name!("blockquote")
+            | local_name!("caption")
+            | local_name!("dd")
+            | local_name!("details")
+            | local_name!("div")
+            | local_name!("dl")
+            | local_name!("dt")
+            | local_name!("fieldset")
+            | local_name!("figcaption")
+            | local_name!("figure")
+            | local_name!("footer")
+            | local_name!("form")
+            | local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6")
+            | local_name!("header")
+            | local_name!("hr")
+            | local_name!("li")
+            | local_name!("main")
+            | local_name!("nav")
+            | local_name!("ol")
+            | local_name!("p")
+            | local_name!("pre")
+            | local_name!("section")
+            | local_name!("summary")
+            | local_name!("table")
+            | local_name!("tbody")
+            | local_name!("td")
+            | local_name!("tfoot")
+            | local_name!("th")
+            | local_name!("thead")
+            | local_name!("tr")
+            | local_name!("ul")
+    )
+}
 
 /// Elements whose content is not rendered text (section 4.1), plus `title`, which never shows in the page.
-const NON_RENDERED: &[&str] = &[
-    "audio", "canvas", "embed", "iframe", "noscript", "object", "script", "select", "style", "svg",
-    "template", "textarea", "title", "video",
-];
+fn is_non_rendered(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("audio")
+            | local_name!("canvas")
+            | local_name!("embed")
+            | local_name!("iframe")
+            | local_name!("noscript")
+            | local_name!("object")
+            | local_name!("script")
+            | local_name!("select")
+            | local_name!("style")
+            | local_name!("svg")
+            | local_name!("template")
+            | local_name!("textarea")
+            | local_name!("title")
+            | local_name!("video")
+    )
+}
 
 /// Subtrees of the region left out of main text, links and images.
-const EXCLUDED_ELEMENTS: &[&str] = &["aside", "footer", "form", "header", "nav"];
+fn is_excluded_element(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("aside")
+            | local_name!("footer")
+            | local_name!("form")
+            | local_name!("header")
+            | local_name!("nav")
+    )
+}
+
 const EXCLUDED_ROLES: &[&str] = &[
     "banner",
     "complementary",
@@ -200,7 +231,7 @@ impl<'a> Walker<'a> {
             self.in_region += 1;
         }
         let visible_html = html_ns && self.in_svg == 0 && self.hidden == 0;
-        if visible_html && self.region_visible() && BLOCK_ELEMENTS.binary_search(&name).is_ok() {
+        if visible_html && self.region_visible() && is_block(&el.name.local) {
             self.flush_block();
             self.blocks.push(match name {
                 "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => BlockKind::Heading,
@@ -209,10 +240,10 @@ impl<'a> Walker<'a> {
             });
             frame |= BLOCK;
         }
-        if self.in_region > 0 && Some(id) != self.region && is_excluded(el, name) {
+        if self.in_region > 0 && Some(id) != self.region && is_excluded(el) {
             frame |= EXCLUDED;
         }
-        if NON_RENDERED.binary_search(&name).is_ok() {
+        if is_non_rendered(&el.name.local) {
             frame |= HIDDEN;
         }
         match name {
@@ -325,8 +356,8 @@ impl<'a> Walker<'a> {
     }
 }
 
-fn is_excluded(el: &Element, name: &str) -> bool {
-    if el.name.ns == ns!(html) && EXCLUDED_ELEMENTS.binary_search(&name).is_ok() {
+fn is_excluded(el: &Element) -> bool {
+    if el.name.ns == ns!(html) && is_excluded_element(&el.name.local) {
         return true;
     }
     el.attr("role").is_some_and(|role| {
