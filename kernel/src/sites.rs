@@ -1,5 +1,6 @@
 //! Tenancy: sites, their API keys (mint, hash, rotate, revoke, usage) and site-key authentication.
 
+pub mod health;
 pub mod key_auth;
 pub mod keys;
 pub mod url;
