@@ -8,15 +8,17 @@
 mod api_keys;
 mod error;
 mod ids;
+pub(crate) mod keys;
 pub mod postgres;
 mod sessions;
-mod sites;
+pub(crate) mod sites;
 pub mod sqlite;
 mod users;
 
 pub use api_keys::*;
 pub use error::{Constraint, StoreError, StoreResult};
 pub use ids::*;
+pub use keys::{ApiKeyRow, ApiKeyStore, CreateKey, RotateKey};
 pub use sessions::*;
 pub use sites::*;
 pub use users::*;
@@ -41,8 +43,14 @@ pub trait StoreAdmin: Send + Sync {
 }
 
 /// The whole storage surface. Capability modules take `&dyn Store` (or a narrower trait) and never see sqlx.
-pub trait Store: StoreAdmin + UserStore + SessionStore + SiteStore + ApiKeyAuthStore {}
-impl<T: StoreAdmin + UserStore + SessionStore + SiteStore + ApiKeyAuthStore> Store for T {}
+pub trait Store:
+    StoreAdmin + UserStore + SessionStore + SiteStore + ApiKeyAuthStore + ApiKeyStore
+{
+}
+impl<T: StoreAdmin + UserStore + SessionStore + SiteStore + ApiKeyAuthStore + ApiKeyStore> Store
+    for T
+{
+}
 
 pub type DynStore = Arc<dyn Store>;
 

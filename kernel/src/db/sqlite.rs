@@ -72,3 +72,9 @@ super::users::impl_user_store!(SqliteStore);
 super::sessions::impl_session_store!(SqliteStore);
 super::sites::impl_site_store!(SqliteStore);
 super::api_keys::impl_api_key_auth_store!(SqliteStore);
+super::keys::impl_api_key_store!(SqliteStore);
+
+impl super::keys::Backend for SqliteStore {
+    type Db = sqlx::Sqlite;
+    const LOCK_ROW: &'static str = "";
+}
