@@ -9,10 +9,11 @@ mod api_keys;
 mod error;
 mod ids;
 pub(crate) mod jobs;
+pub(crate) mod keys;
 pub(crate) mod pages;
 pub mod postgres;
 mod sessions;
-mod sites;
+pub(crate) mod sites;
 pub mod sqlite;
 mod users;
 
@@ -24,6 +25,7 @@ pub use pages::{
     PageFilter, PageRecord, PageSite, PageStore, PageWrite, SeoDataRecord, StoredScore, Upserted,
     Val, search_words, title_search_text,
 };
+pub use keys::{ApiKeyRow, ApiKeyStore, CreateKey, RotateKey};
 pub use sessions::*;
 pub use sites::*;
 pub use users::*;
@@ -31,6 +33,15 @@ pub use users::*;
 use crate::config::DatabaseConfig;
 use std::path::PathBuf;
 use std::sync::Arc;
+
+/// What shared SQL needs to know about a backend: its sqlx database type (so one statement can run on a pool
+/// or a transaction of either) and the few dialect words that differ.
+pub(crate) trait Backend {
+    type Db: sqlx::Database;
+    /// Appended to a `SELECT` that must lock its row until commit (`FOR UPDATE` on PostgreSQL; SQLite's
+    /// `BEGIN IMMEDIATE` already holds the database write lock).
+    const LOCK_ROW: &'static str;
+}
 
 /// Administrative operations every backend offers.
 #[async_trait::async_trait]
@@ -49,11 +60,25 @@ pub trait StoreAdmin: Send + Sync {
 
 /// The whole storage surface. Capability modules take `&dyn Store` (or a narrower trait) and never see sqlx.
 pub trait Store:
-    StoreAdmin + UserStore + SessionStore + SiteStore + ApiKeyAuthStore + PageStore + JobStore
+    StoreAdmin
+    + UserStore
+    + SessionStore
+    + SiteStore
+    + ApiKeyAuthStore
+    + ApiKeyStore
+    + PageStore
+    + JobStore
 {
 }
 impl<T> Store for T where
-    T: StoreAdmin + UserStore + SessionStore + SiteStore + ApiKeyAuthStore + PageStore + JobStore
+    T: StoreAdmin
+        + UserStore
+        + SessionStore
+        + SiteStore
+        + ApiKeyAuthStore
+        + ApiKeyStore
+        + PageStore
+        + JobStore
 {
 }
 

@@ -5,6 +5,7 @@ pub mod body;
 pub mod error;
 mod health;
 pub mod middleware;
+pub mod pagination;
 pub mod path;
 pub mod query;
 pub mod validate;

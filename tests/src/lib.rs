@@ -7,10 +7,12 @@
 
 mod client;
 mod database;
+mod sql;
 mod world;
 
 pub use client::{Resp, TestClient};
 pub use database::TestDatabase;
+pub use sql::Arg;
 pub use world::TestUser;
 
 use siloq_kernel::config::{self, Config};
@@ -80,6 +82,14 @@ impl TestApp {
         if let Some(server) = self.server.take() {
             server.shutdown().await;
         }
+    }
+
+    /// Graceful shutdown that hands back the database, to inspect what the app left behind.
+    pub async fn shutdown_keep_database(mut self) -> TestDatabase {
+        if let Some(server) = self.server.take() {
+            server.shutdown().await;
+        }
+        self.database
     }
 }
 

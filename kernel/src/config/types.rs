@@ -13,6 +13,7 @@ pub struct Config {
     pub auth: AuthConfig,
     pub cors: CorsConfig,
     pub log: LogConfig,
+    pub sites: SitesConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -85,6 +86,24 @@ pub struct LogConfig {
     pub format: String,
     /// A tracing filter directive, e.g. `info` or `siloq_kernel=debug,info`. `RUST_LOG` wins when set.
     pub level: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SitesConfig {
+    /// Sites one user may own (api.md §6.2).
+    pub max_sites_per_user: i64,
+    /// Active (not revoked, not expired) keys one site may have (api.md §7.3).
+    pub max_active_keys_per_site: i64,
+}
+
+impl Default for SitesConfig {
+    fn default() -> Self {
+        Self {
+            max_sites_per_user: 1000,
+            max_active_keys_per_site: 100,
+        }
+    }
 }
 
 impl Default for ServerConfig {

@@ -153,7 +153,7 @@ macro_rules! impl_job_writes {
             /// Jobs whose lease expired after their last allowed attempt end `failed` (JOB-2).
             pub(crate) async fn exhaust_expired_jobs<'e, E>(executor: E, now: chrono::DateTime<chrono::Utc>) -> $crate::db::StoreResult<()>
             where
-                E: sqlx::Executor<'e, Database = <$store as $crate::db::jobs::Backend>::Db>,
+                E: sqlx::Executor<'e, Database = <$store as $crate::db::Backend>::Db>,
             {
                 sqlx::query(
                     "UPDATE jobs SET status = 'failed', unique_key = NULL, last_error = 'attempts_exhausted', lease_owner = NULL, \
@@ -196,17 +196,6 @@ macro_rules! impl_job_writes {
     };
 }
 pub(crate) use impl_job_writes;
-
-/// Ties a store type to its sqlx database, so shared SQL can take a transaction or a pool of either backend.
-pub(crate) trait Backend {
-    type Db: sqlx::Database;
-}
-impl Backend for super::sqlite::SqliteStore {
-    type Db = sqlx::Sqlite;
-}
-impl Backend for super::postgres::PgStore {
-    type Db = sqlx::Postgres;
-}
 
 /// Columns returned by a claim.
 pub(crate) const CLAIM_RETURNING: &str = "id, kind, payload, attempts, max_attempts, lease_token";

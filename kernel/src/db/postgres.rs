@@ -37,6 +37,13 @@ impl PgStore {
             })?;
         Ok(Self { pool })
     }
+
+    /// A write transaction; row locks (`FOR UPDATE`) serialise the read-then-write sequences that need it.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> StoreResult<sqlx::Transaction<'static, sqlx::Postgres>> {
+        Ok(self.pool.begin().await?)
+    }
 }
 
 #[async_trait::async_trait]
@@ -69,3 +76,9 @@ super::sites::impl_site_store!(PgStore);
 super::api_keys::impl_api_key_auth_store!(PgStore);
 super::pages::impl_page_store!(PgStore);
 super::jobs::impl_job_writes!(PgStore);
+super::keys::impl_api_key_store!(PgStore);
+
+impl super::Backend for PgStore {
+    type Db = sqlx::Postgres;
+    const LOCK_ROW: &'static str = " FOR UPDATE";
+}

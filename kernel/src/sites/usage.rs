@@ -13,6 +13,9 @@ const MAX_PENDING_KEYS: usize = 100_000;
 #[derive(Default)]
 pub struct UsageBuffer {
     pending: Mutex<HashMap<ApiKeyId, (i64, DateTime<Utc>)>>,
+    /// Held for writing while a flush moves counts from memory to the database, and for reading while a key is
+    /// shown (stored row + pending counts), so a shown count is never caught half-way (counted twice or not at all).
+    gate: tokio::sync::RwLock<()>,
 }
 
 impl UsageBuffer {
@@ -42,8 +45,22 @@ impl UsageBuffer {
             .copied()
     }
 
+    /// Hold this while reading a key's stored usage and adding [`Self::pending`] to it.
+    pub async fn read_gate(&self) -> tokio::sync::RwLockReadGuard<'_, ()> {
+        self.gate.read().await
+    }
+
     /// Writes the gathered counts; on failure they return to the buffer.
     pub async fn flush(&self, store: &dyn ApiKeyAuthStore) {
+        if self
+            .pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
+        {
+            return;
+        }
+        let _gate = self.gate.write().await;
         let batch: Vec<KeyUsage> = {
             let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
             pending
