@@ -21,11 +21,11 @@ pub use api_keys::*;
 pub use error::{Constraint, StoreError, StoreResult};
 pub use ids::*;
 pub use jobs::{ClaimedJob, JobStore, NewJob, Retry};
+pub use keys::{ApiKeyRow, ApiKeyStore, CreateKey, RotateKey};
 pub use pages::{
     PageFilter, PageRecord, PageSite, PageStore, PageWrite, SeoDataRecord, StoredScore, Upserted,
     Val, search_words, title_search_text,
 };
-pub use keys::{ApiKeyRow, ApiKeyStore, CreateKey, RotateKey};
 pub use sessions::*;
 pub use sites::*;
 pub use users::*;

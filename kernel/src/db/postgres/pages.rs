@@ -9,6 +9,14 @@ use crate::db::{
 };
 use serde_json::{Map, Value};
 
+/// An SEO-data row and whether the upsert inserted it (`xmax = 0`).
+#[derive(sqlx::FromRow)]
+struct SeoDataUpsert {
+    #[sqlx(flatten)]
+    record: SeoDataRecord,
+    created: bool,
+}
+
 impl PgStore {
     async fn upsert_page_once(&self, write: &PageWrite) -> StoreResult<Upserted> {
         let now = crate::time::now();
@@ -103,25 +111,17 @@ impl PgStore {
         page: PageId,
         metrics: &Map<String, Value>,
     ) -> StoreResult<(SeoDataRecord, bool)> {
-        let row: (i64, PageId, sqlx::types::Json<Map<String, Value>>, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>, bool) =
-            sqlx::query_as(
-                "INSERT INTO seo_data (page_id, metrics, created_at, updated_at) VALUES ($1, $2, $3, $3) \
-                 ON CONFLICT (page_id) DO UPDATE SET metrics = seo_data.metrics || EXCLUDED.metrics, updated_at = $3 \
-                 RETURNING id, page_id, metrics, created_at, updated_at, (xmax = 0) AS created",
-            )
-            .bind(page)
-            .bind(sqlx::types::Json(metrics))
-            .bind(crate::time::now())
-            .fetch_one(&self.pool)
-            .await?;
-        let record = SeoDataRecord {
-            id: row.0,
-            page_id: row.1,
-            metrics: row.2,
-            created_at: row.3,
-            updated_at: row.4,
-        };
-        Ok((record, row.5))
+        let row: SeoDataUpsert = sqlx::query_as(
+            "INSERT INTO seo_data (page_id, metrics, created_at, updated_at) VALUES ($1, $2, $3, $3) \
+             ON CONFLICT (page_id) DO UPDATE SET metrics = seo_data.metrics || EXCLUDED.metrics, updated_at = $3 \
+             RETURNING id, page_id, metrics, created_at, updated_at, (xmax = 0) AS created",
+        )
+        .bind(page)
+        .bind(sqlx::types::Json(metrics))
+        .bind(crate::time::now())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((row.record, row.created))
     }
 
     /// The dialect's full-text condition (`{q}` stands for the bound query) and query text.
