@@ -55,7 +55,12 @@ pub fn figment(sources: &Sources) -> Figment {
     if let Some(file) = file {
         fig = fig.merge(Toml::file_exact(file));
     }
-    fig = fig.merge(Env::prefixed("SILOQ_").ignore(&["CONFIG"]).split("__"));
+    // `SILOQ_CONFIG` names the file and `SILOQ_TEST_*` belongs to the test harness: neither is a setting.
+    let env = Env::prefixed("SILOQ_")
+        .ignore(&["CONFIG"])
+        .filter(|key| !key.as_str().to_ascii_lowercase().starts_with("test_"))
+        .split("__");
+    fig = fig.merge(env);
     env::merge_seed_names(fig)
 }
 

@@ -22,6 +22,12 @@ impl PgStore {
         let now = crate::time::now();
         let mut tx = self.pool.begin().await?;
         if write.is_homepage == Some(true) {
+            // Homepage claims of one site take turns: each clears the others after the previous one committed,
+            // so the partial unique index never sees two homepages (CC-2).
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(write.site_id.0)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("UPDATE pages SET is_homepage = FALSE WHERE site_id = $1 AND wp_post_id <> $2 AND is_homepage")
                 .bind(write.site_id)
                 .bind(&write.wp_post_id)
