@@ -7,7 +7,6 @@ mod health;
 pub mod middleware;
 pub mod pagination;
 pub mod path;
-pub mod query;
 pub mod validate;
 
 pub use error::{ApiError, ApiResult};

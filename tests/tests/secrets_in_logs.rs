@@ -10,7 +10,11 @@ use std::time::{Duration, Instant};
 #[tokio::test]
 async fn no_password_token_key_or_secret_is_logged() {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let secret = "log-scan-secret-0123456789abcdef-0123456789";
     let mut cmd = Command::new(siloq_tests::siloq_binary());
     for (name, _) in std::env::vars() {
@@ -42,7 +46,12 @@ async fn no_password_token_key_or_secret_is_logged() {
     let base = format!("http://127.0.0.1:{port}/api/v1");
     let http = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(30);
-    while http.get(format!("http://127.0.0.1:{port}/healthz")).send().await.is_err() {
+    while http
+        .get(format!("http://127.0.0.1:{port}/healthz"))
+        .send()
+        .await
+        .is_err()
+    {
         assert!(Instant::now() < deadline, "server did not start");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -54,20 +63,65 @@ async fn no_password_token_key_or_secret_is_logged() {
         async move { req.send().await.unwrap().json::<Value>().await.unwrap() }
     };
     let password = "correct-horse-battery-staple";
-    let registered = post("/auth/register/", None, json!({"email": "logs@example.com", "password": password, "name": "Log Scan"})).await;
-    let login = post("/auth/login/", None, json!({"email": "logs@example.com", "password": password})).await;
+    let registered = post(
+        "/auth/register/",
+        None,
+        json!({"email": "logs@example.com", "password": password, "name": "Log Scan"}),
+    )
+    .await;
+    let login = post(
+        "/auth/login/",
+        None,
+        json!({"email": "logs@example.com", "password": password}),
+    )
+    .await;
     let access = login["token"].as_str().unwrap().to_string();
-    let refreshed = post("/auth/token/refresh/", None, json!({"refresh": login["refresh"]})).await;
-    let site = post("/sites/", Some(&access), json!({"name": "Logs", "url": "https://logs.example"})).await;
-    let key = post("/api-keys/", Some(&access), json!({"name": "k", "site_id": site["id"]})).await["key"]["key"].as_str().unwrap().to_string();
+    let refreshed = post(
+        "/auth/token/refresh/",
+        None,
+        json!({"refresh": login["refresh"]}),
+    )
+    .await;
+    let site = post(
+        "/sites/",
+        Some(&access),
+        json!({"name": "Logs", "url": "https://logs.example"}),
+    )
+    .await;
+    let key = post(
+        "/api-keys/",
+        Some(&access),
+        json!({"name": "k", "site_id": site["id"]}),
+    )
+    .await["key"]["key"]
+        .as_str()
+        .unwrap()
+        .to_string();
     post("/auth/verify/", Some(&key), json!({})).await;
-    post("/pages/sync/", Some(&key), json!({"wp_post_id": 1, "url": "https://logs.example/a/", "title": "A"})).await;
-    post("/auth/login/", None, json!({"email": "logs@example.com", "password": "wrong-password-attempt"})).await;
+    post(
+        "/pages/sync/",
+        Some(&key),
+        json!({"wp_post_id": 1, "url": "https://logs.example/a/", "title": "A"}),
+    )
+    .await;
+    post(
+        "/auth/login/",
+        None,
+        json!({"email": "logs@example.com", "password": "wrong-password-attempt"}),
+    )
+    .await;
 
-    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     let _ = child.wait();
     let logs = stdout.join().unwrap() + &stderr.join().unwrap();
-    assert!(logs.contains("request finished"), "the capture holds request logs:\n{}", &logs[..logs.len().min(500)]);
+    assert!(
+        logs.contains("request finished"),
+        "the capture holds request logs:\n{}",
+        &logs[..logs.len().min(500)]
+    );
 
     let secrets = [
         password.to_string(),
@@ -82,6 +136,10 @@ async fn no_password_token_key_or_secret_is_logged() {
         refreshed["access"].as_str().unwrap().to_string(),
     ];
     for s in secrets {
-        assert!(!logs.contains(&s), "a secret reached the logs: {}...", &s[..8.min(s.len())]);
+        assert!(
+            !logs.contains(&s),
+            "a secret reached the logs: {}...",
+            &s[..8.min(s.len())]
+        );
     }
 }
