@@ -7,11 +7,13 @@
 
 mod client;
 mod database;
+mod seed;
 mod sql;
 mod world;
 
 pub use client::{Resp, TestClient};
 pub use database::TestDatabase;
+pub use seed::Seed;
 pub use sql::Arg;
 pub use world::TestUser;
 

@@ -1,54 +1,8 @@
 //! `GET /sites/{id}/overview` (api.md §6.6) and the figures the site object derives from stored pages
 //! (`page_count`, `api_key_count`, `health_score`).
 
-use serde_json::{Value, json};
-use siloq_tests::{Arg, TestApp};
-
-/// A page row with its stored score card.
-struct Seed<'a> {
-    wp: &'a str,
-    status: &'a str,
-    noindex: bool,
-    score: Option<i64>,
-    categories: Option<Value>,
-    issues: Value,
-}
-
-/// Inserts a page row directly (the page routes belong to another capability).
-async fn seed_page(app: &TestApp, site: i64, page: Seed<'_>) {
-    let Seed {
-        wp,
-        status,
-        noindex,
-        score,
-        categories,
-        issues,
-    } = page;
-    let db = &app.database;
-    let sql = format!(
-        "INSERT INTO pages (site_id, wp_post_id, url, status, is_noindex, seo_score, issue_count, category_scores, \
-         issues, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, {}, {}, $10, $10)",
-        db.json_param(8),
-        db.json_param(9)
-    );
-    let issue_count = issues.as_array().map_or(0, Vec::len) as i64;
-    db.execute(
-        &sql,
-        &[
-            Arg::Int(site),
-            Arg::Text(wp.into()),
-            Arg::Text(format!("https://x.example/{wp}")),
-            Arg::Text(status.into()),
-            Arg::Bool(noindex),
-            score.map_or(Arg::NullInt, Arg::Int),
-            Arg::Int(issue_count),
-            categories.map_or(Arg::NullText, |c| Arg::Text(c.to_string())),
-            Arg::Text(issues.to_string()),
-            Arg::Time(chrono::Utc::now()),
-        ],
-    )
-    .await;
-}
+use serde_json::json;
+use siloq_tests::{Arg, Seed, TestApp};
 
 #[tokio::test]
 async fn overview_of_a_site_without_pages() {
@@ -77,8 +31,7 @@ async fn overview_and_site_object_read_the_stored_score_cards() {
     let site = app.site(&alice, "https://a.example").await;
     let cats = |content: i64, structure: i64, onpage: i64| json!({"technical":null,"content":content,"structure":structure,"performance":null,"onpage":onpage});
     let issue = |t: &str, sev: &str, msg: &str| json!({"type":t,"category":"structure","severity":sev,"message":msg,"points_lost":1.0,"details":{}});
-    seed_page(
-        &app,
+    app.seed_page(
         site.0,
         Seed {
             wp: "1",
@@ -93,8 +46,7 @@ async fn overview_and_site_object_read_the_stored_score_cards() {
         },
     )
     .await;
-    seed_page(
-        &app,
+    app.seed_page(
         site.0,
         Seed {
             wp: "2",
@@ -111,8 +63,7 @@ async fn overview_and_site_object_read_the_stored_score_cards() {
     )
     .await;
     // Left out of health (noindex, draft), but counted in totals and issues.
-    seed_page(
-        &app,
+    app.seed_page(
         site.0,
         Seed {
             wp: "3",
@@ -124,8 +75,7 @@ async fn overview_and_site_object_read_the_stored_score_cards() {
         },
     )
     .await;
-    seed_page(
-        &app,
+    app.seed_page(
         site.0,
         Seed {
             wp: "4",
@@ -137,8 +87,7 @@ async fn overview_and_site_object_read_the_stored_score_cards() {
         },
     )
     .await;
-    seed_page(
-        &app,
+    app.seed_page(
         site.0,
         Seed {
             wp: "5",

@@ -2,7 +2,7 @@
 //! update, the per-owner cap, pagination, cascading delete and the overview.
 
 use serde_json::{Value, json};
-use siloq_tests::{Arg, Resp, TestApp, TestUser};
+use siloq_tests::{Arg, Resp, Seed, TestApp, TestUser};
 
 const SITE_FIELDS: [&str; 19] = [
     "id",
@@ -40,52 +40,6 @@ async fn create(app: &TestApp, user: &TestUser, body: Value) -> Resp {
         .json(&body)
         .send()
         .await
-}
-
-/// A page row with its stored score card.
-struct Seed<'a> {
-    wp: &'a str,
-    status: &'a str,
-    noindex: bool,
-    score: Option<i64>,
-    categories: Option<Value>,
-    issues: Value,
-}
-
-/// Inserts a page row directly (the page routes belong to another capability).
-async fn seed_page(app: &TestApp, site: i64, page: Seed<'_>) {
-    let Seed {
-        wp,
-        status,
-        noindex,
-        score,
-        categories,
-        issues,
-    } = page;
-    let db = &app.database;
-    let sql = format!(
-        "INSERT INTO pages (site_id, wp_post_id, url, status, is_noindex, seo_score, issue_count, category_scores, \
-         issues, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, {}, {}, $10, $10)",
-        db.json_param(8),
-        db.json_param(9)
-    );
-    let issue_count = issues.as_array().map_or(0, Vec::len) as i64;
-    db.execute(
-        &sql,
-        &[
-            Arg::Int(site),
-            Arg::Text(wp.into()),
-            Arg::Text(format!("https://x.example/{wp}")),
-            Arg::Text(status.into()),
-            Arg::Bool(noindex),
-            score.map_or(Arg::NullInt, Arg::Int),
-            Arg::Int(issue_count),
-            categories.map_or(Arg::NullText, |c| Arg::Text(c.to_string())),
-            Arg::Text(issues.to_string()),
-            Arg::Time(chrono::Utc::now()),
-        ],
-    )
-    .await;
 }
 
 #[tokio::test]
@@ -513,8 +467,7 @@ async fn delete_cascades_and_answers_json() {
     let alice = app.user("alice@example.com").await;
     let site = app.site(&alice, "https://a.example").await;
     let key = app.key(site).await;
-    seed_page(
-        &app,
+    app.seed_page(
         site.0,
         Seed {
             wp: "1",
