@@ -141,6 +141,25 @@ pub(crate) const PAGE_CARD_COLUMNS: &str = "id, site_id, status, is_noindex, CAS
      CAST(issue_count AS BIGINT) AS issue_count, CAST(category_scores AS TEXT) AS category_scores, \
      CAST(issues AS TEXT) AS issues";
 
+/// Binds the writable site fields, in the column order the site statements use.
+macro_rules! bind_site_fields {
+    ($query:expr, $d:expr) => {
+        $query
+            .bind(&$d.name)
+            .bind(&$d.url)
+            .bind(&$d.url_normalized)
+            .bind(&$d.wp_site_id)
+            .bind($d.is_active)
+            .bind(&$d.business_type)
+            .bind(sqlx::types::Json(&$d.primary_services))
+            .bind(sqlx::types::Json(&$d.service_areas))
+            .bind(&$d.target_audience)
+            .bind(&$d.business_description)
+            .bind($d.onboarding_complete)
+    };
+}
+pub(crate) use bind_site_fields;
+
 macro_rules! impl_site_store {
     ($store:ty) => {
         #[async_trait::async_trait]
@@ -182,25 +201,15 @@ macro_rules! impl_site_store {
             ) -> $crate::db::StoreResult<Option<$crate::db::SiteRow>> {
                 let now = $crate::time::now();
                 // The cap is checked in the INSERT itself, so no second statement can slip in between.
-                let id: Option<$crate::db::SiteId> = sqlx::query_scalar(
+                let query = sqlx::query_scalar(
                     "INSERT INTO sites (user_id, name, url, url_normalized, wp_site_id, is_active, business_type, \
                          primary_services, service_areas, target_audience, business_description, onboarding_complete, \
                          created_at, updated_at) \
                      SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13 \
                      WHERE (SELECT COUNT(*) FROM sites WHERE user_id = $1) < $14 RETURNING id",
                 )
-                .bind(owner)
-                .bind(&d.name)
-                .bind(&d.url)
-                .bind(&d.url_normalized)
-                .bind(&d.wp_site_id)
-                .bind(d.is_active)
-                .bind(&d.business_type)
-                .bind(sqlx::types::Json(&d.primary_services))
-                .bind(sqlx::types::Json(&d.service_areas))
-                .bind(&d.target_audience)
-                .bind(&d.business_description)
-                .bind(d.onboarding_complete)
+                .bind(owner);
+                let id: Option<$crate::db::SiteId> = $crate::db::sites::bind_site_fields!(query, d)
                 .bind(now)
                 .bind(max_sites)
                 .fetch_optional(&self.pool)
@@ -255,23 +264,13 @@ macro_rules! impl_site_store {
                 id: $crate::db::SiteId,
                 d: &$crate::db::SiteData,
             ) -> $crate::db::StoreResult<$crate::db::SiteRow> {
-                let updated = sqlx::query(
+                let query = sqlx::query(
                     "UPDATE sites SET name = $1, url = $2, url_normalized = $3, wp_site_id = $4, is_active = $5, \
                          business_type = $6, primary_services = $7, service_areas = $8, target_audience = $9, \
                          business_description = $10, onboarding_complete = $11, updated_at = $12 \
                      WHERE id = $13 AND user_id = $14",
-                )
-                .bind(&d.name)
-                .bind(&d.url)
-                .bind(&d.url_normalized)
-                .bind(&d.wp_site_id)
-                .bind(d.is_active)
-                .bind(&d.business_type)
-                .bind(sqlx::types::Json(&d.primary_services))
-                .bind(sqlx::types::Json(&d.service_areas))
-                .bind(&d.target_audience)
-                .bind(&d.business_description)
-                .bind(d.onboarding_complete)
+                );
+                let updated = $crate::db::sites::bind_site_fields!(query, d)
                 .bind($crate::time::now())
                 .bind(id)
                 .bind(owner)
