@@ -72,7 +72,7 @@ async fn main() {
         .pool_max_idle_per_host(args.concurrency)
         .build()
         .expect("client");
-    let counter = Arc::new(AtomicU64::new(0));
+    let counter = Arc::new(AtomicU64::new(1)); // `{n}` starts at 1: ids such as wp_post_id must be positive
     let deadline = Instant::now() + Duration::from_secs(args.seconds);
     let mut tasks = Vec::new();
     for _ in 0..args.concurrency {
