@@ -59,6 +59,7 @@ pub trait StoreAdmin: Send + Sync {
 }
 
 /// The whole storage surface. Capability modules take `&dyn Store` (or a narrower trait) and never see sqlx.
+/// Each backend declares itself with an empty `impl Store`, which the compiler checks against this list.
 pub trait Store:
     StoreAdmin
     + UserStore
@@ -70,18 +71,6 @@ pub trait Store:
     + JobStore
 {
 }
-impl<T> Store for T where
-    T: StoreAdmin
-        + UserStore
-        + SessionStore
-        + SiteStore
-        + ApiKeyAuthStore
-        + ApiKeyStore
-        + PageStore
-        + JobStore
-{
-}
-
 pub type DynStore = Arc<dyn Store>;
 
 /// Opens the database named by `config.url` (creating an SQLite file on first start).

@@ -82,3 +82,5 @@ impl super::Backend for PgStore {
     type Db = sqlx::Postgres;
     const LOCK_ROW: &'static str = " FOR UPDATE";
 }
+
+impl super::Store for PgStore {}

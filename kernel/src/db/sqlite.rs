@@ -83,3 +83,5 @@ impl super::Backend for SqliteStore {
     type Db = sqlx::Sqlite;
     const LOCK_ROW: &'static str = "";
 }
+
+impl super::Store for SqliteStore {}
