@@ -7,18 +7,9 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 fn fixture() -> String {
-    let start = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dir = start
-        .ancestors()
-        .flat_map(|d| {
-            [
-                d.join("shared/fixtures/seo"),
-                d.join("../shared/fixtures/seo"),
-            ]
-        })
-        .find(|d| d.is_dir())
-        .expect("shared/fixtures/seo");
-    std::fs::read_to_string(dir.join("01-good-article.html")).expect("fixture")
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/seo/01-good-article.html");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// The fixture with its `<main>` content repeated until the page reaches `target` bytes.

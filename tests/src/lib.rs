@@ -29,9 +29,10 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The shared fixtures folder (`../shared/fixtures` beside the project root).
+/// The fixtures folder (`tests/fixtures`): the SEO development corpus, copied into the repository so a clean
+/// clone needs nothing beside it.
 pub fn fixtures_dir() -> PathBuf {
-    workspace_root().join("../shared/fixtures")
+    workspace_root().join("tests/fixtures")
 }
 
 /// The test configuration: built-in defaults < `config/test.toml`, with the given database URL.

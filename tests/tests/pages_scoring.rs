@@ -1,5 +1,5 @@
 //! Scoring of synced pages: the stored score card, its wire shapes, the WordPress fixtures of
-//! `shared/fixtures/seo/`, and full-text search over scored content.
+//! `tests/fixtures/seo/`, and full-text search over scored content.
 
 use serde_json::{Value, json};
 use siloq_tests::{TestApp, TestUser, fixtures_dir};

@@ -9,21 +9,10 @@ use super::{ExtractedHeading, ExtractedImage, ExtractedLink, Mode, PageDoc, Pars
 use serde_json::Value;
 use std::path::PathBuf;
 
-/// `shared/fixtures/seo`, found by walking up from the crate directory, so the tests run from the main
-/// checkout and from any worktree beside it.
+/// The SEO fixture corpus, kept in the repository (`tests/fixtures/seo`, a copy of the shared development
+/// corpus) so a clean clone tests without anything beside it.
 pub(super) fn fixtures_dir() -> PathBuf {
-    let start = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    for dir in start.ancestors() {
-        for candidate in [
-            dir.join("shared/fixtures/seo"),
-            dir.join("../shared/fixtures/seo"),
-        ] {
-            if candidate.is_dir() {
-                return candidate;
-            }
-        }
-    }
-    panic!("shared/fixtures/seo not found above {}", start.display());
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/seo")
 }
 
 fn read(name: &str) -> String {
