@@ -2,7 +2,8 @@
 //! detail, validation, terminal revocation, rotation with and without grace, the per-site cap, exact usage counts.
 
 use serde_json::{Value, json};
-use siloq_tests::{Resp, TestApp, TestUser};
+use siloq_tests::TestApp;
+use siloq_tests::keys::{create_key, parse_time, sorted_keys, verify, well_formed};
 
 const KEY_FIELDS: [&str; 11] = [
     "created_at",
@@ -18,41 +19,9 @@ const KEY_FIELDS: [&str; 11] = [
     "usage_count",
 ];
 
-fn sorted_keys(value: &Value) -> Vec<String> {
-    let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
-    keys.sort();
-    keys
-}
-
-fn well_formed(key: &str) -> bool {
-    key.len() == 52
-        && key.strip_prefix("sk_siloq_").is_some_and(|rest| {
-            rest.len() == 43
-                && rest
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-        })
-}
-
 fn sha256_hex(text: &str) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(text.as_bytes()))
-}
-
-async fn create_key(app: &TestApp, user: &TestUser, body: Value) -> Resp {
-    app.post("/api/v1/api-keys/")
-        .bearer(&user.token)
-        .json(&body)
-        .send()
-        .await
-}
-
-async fn verify(app: &TestApp, key: &str) -> Resp {
-    app.post("/api/v1/auth/verify").bearer(key).send().await
-}
-
-fn parse_time(value: &Value) -> chrono::DateTime<chrono::Utc> {
-    value.as_str().unwrap().parse().unwrap()
 }
 
 #[tokio::test]

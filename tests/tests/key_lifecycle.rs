@@ -2,39 +2,8 @@
 //! with and without grace, the per-site cap of active keys, and usage counts that are exact and never lost.
 
 use serde_json::{Value, json};
-use siloq_tests::{Arg, Resp, TestApp, TestUser};
-
-fn sorted_keys(value: &Value) -> Vec<String> {
-    let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
-    keys.sort();
-    keys
-}
-
-fn well_formed(key: &str) -> bool {
-    key.len() == 52
-        && key.strip_prefix("sk_siloq_").is_some_and(|rest| {
-            rest.len() == 43
-                && rest
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-        })
-}
-
-async fn create_key(app: &TestApp, user: &TestUser, body: Value) -> Resp {
-    app.post("/api/v1/api-keys/")
-        .bearer(&user.token)
-        .json(&body)
-        .send()
-        .await
-}
-
-async fn verify(app: &TestApp, key: &str) -> Resp {
-    app.post("/api/v1/auth/verify").bearer(key).send().await
-}
-
-fn parse_time(value: &Value) -> chrono::DateTime<chrono::Utc> {
-    value.as_str().unwrap().parse().unwrap()
-}
+use siloq_tests::keys::{create_key, parse_time, sorted_keys, verify, well_formed};
+use siloq_tests::{Arg, TestApp, TestUser};
 
 async fn new_key(app: &TestApp, user: &TestUser, site: i64) -> (i64, String) {
     let r = create_key(app, user, json!({"site_id":site,"name":"K"}))
