@@ -113,7 +113,7 @@ pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {
     }
 }
 
-/// serde_json's message is one line and never quotes the input; only the position is kept from it.
+/// serde_json's message is one line with a position and never quotes the input; it is capped at 200 characters.
 fn short_reason(err: &serde_json::Error) -> String {
     let text = err.to_string();
     text.chars().take(200).collect()
