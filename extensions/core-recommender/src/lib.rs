@@ -1,0 +1,1 @@
+//! siloq.core-recommender: written against siloq-sdk; see extensions/README.md.

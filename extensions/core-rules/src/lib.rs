@@ -1,0 +1,1 @@
+//! siloq.core-rules: written against siloq-sdk; see extensions/README.md.

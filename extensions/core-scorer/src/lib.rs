@@ -1,0 +1,1 @@
+//! siloq.core-scorer: written against siloq-sdk; see extensions/README.md.

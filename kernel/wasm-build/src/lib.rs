@@ -1,0 +1,1 @@
+//! Build-script helper for Siloq's WebAssembly components (extensions.md §9).
