@@ -8,6 +8,8 @@
 mod annotations;
 mod lang;
 mod lang_tables;
+#[cfg(test)]
+mod tests;
 mod url;
 
 use crate::ctx::Ctx;
@@ -96,7 +98,11 @@ pub fn checks() -> Vec<Check> {
     use Capability::{FullDocument, Http};
     use Severity::{Critical, High, Low, Medium};
     let check = |id, severity, title| Check::new(id, Category::Technical, severity, title);
-    let annotation = |id, severity, title| check(id, severity, title).requires(FullDocument).requires(Http);
+    let annotation = |id, severity, title| {
+        check(id, severity, title)
+            .requires(FullDocument)
+            .requires(Http)
+    };
     vec![
         check(STATUS_ERROR, Critical, "Page answers with an HTTP error")
             .requires(Http)
@@ -115,16 +121,29 @@ pub fn checks() -> Vec<Check> {
         annotation(CANONICAL_MULTIPLE, High, "Several canonical URLs"),
         annotation(CANONICAL_INVALID, High, "Unusable canonical URL"),
         annotation(CANONICAL_RELATIVE, Medium, "Relative canonical URL"),
-        annotation(CANONICAL_TO_HOMEPAGE, High, "Inner page canonicalised to the homepage"),
+        annotation(
+            CANONICAL_TO_HOMEPAGE,
+            High,
+            "Inner page canonicalised to the homepage",
+        ),
         annotation(CANONICAL_MISSING, Low, "No canonical URL"),
         annotation(HREFLANG_INVALID, Medium, "Invalid hreflang annotations"),
-        annotation(HREFLANG_SELF_MISSING, Medium, "hreflang set does not include the page"),
+        annotation(
+            HREFLANG_SELF_MISSING,
+            Medium,
+            "hreflang set does not include the page",
+        ),
         annotation(HREFLANG_X_DEFAULT_MISSING, Low, "No x-default hreflang"),
         check(LANG_MISSING, Medium, "Page language not declared").requires(FullDocument),
         check(LANG_INVALID, Medium, "Invalid page language").requires(FullDocument),
         check(VIEWPORT_MISSING, Medium, "No mobile viewport").requires(FullDocument),
         check(HTTPS_NOT_USED, Critical, "Page served without HTTPS").requires(Http),
-        check(HTTPS_MIXED_CONTENT, High, "Resources loaded over plain http").requires(FullDocument),
+        check(
+            HTTPS_MIXED_CONTENT,
+            High,
+            "Resources loaded over plain http",
+        )
+        .requires(FullDocument),
         check(HTTPS_INSECURE_FORM, High, "Form submits without encryption").requires(FullDocument),
         check(HTTPS_HTTP_INTERNAL_LINKS, Medium, "Internal links use http").requires(FullDocument),
     ]
@@ -132,7 +151,11 @@ pub fn checks() -> Vec<Check> {
 
 pub fn evaluate<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report) {
     let info = ctx.info();
-    let http = if ctx.has(Capability::Http) { ctx.http() } else { None };
+    let http = if ctx.has(Capability::Http) {
+        ctx.http()
+    } else {
+        None
+    };
 
     if hard_gates(info, http, config, out) {
         not_applicable(out, &[NOINDEX]);
@@ -160,7 +183,12 @@ pub fn evaluate<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report
     https_document(ctx, out);
     match http {
         Some(http) => {
-            let found = Annotations::collect(&info.final_url.url, ctx.head(), Some(http));
+            let found = Annotations::collect(
+                &info.final_url.url,
+                info.canonical.as_deref(),
+                ctx.head(),
+                Some(http),
+            );
             canonicals(info, &found, noindex, out);
             hreflang(info, &found, out);
         }
@@ -172,7 +200,9 @@ pub fn evaluate<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report
 /// default loop threshold.
 pub fn hard_failure(http: Option<&HttpFacts>) -> bool {
     http.is_some_and(|h| {
-        h.timed_out || (400..=599).contains(&h.status) || redirect_loop(h, Config::default().redirect_max_hops)
+        h.timed_out
+            || (400..=599).contains(&h.status)
+            || redirect_loop(h, Config::default().redirect_max_hops)
     })
 }
 
@@ -223,7 +253,11 @@ fn redirect_loop(http: &HttpFacts, max_hops: u32) -> bool {
         return false;
     }
     let seen: Vec<String> = hops.iter().map(|h| comparable(&h.url)).collect();
-    if seen.iter().enumerate().any(|(i, url)| seen[..i].contains(url)) {
+    if seen
+        .iter()
+        .enumerate()
+        .any(|(i, url)| seen[..i].contains(url))
+    {
         return true;
     }
     // The fetch stopped on a redirect (3xx final status) whose target was already requested.
@@ -238,7 +272,12 @@ fn redirect_loop(http: &HttpFacts, max_hops: u32) -> bool {
 }
 
 /// The three hard gates of §2.5; returns whether one fired.
-fn hard_gates(info: &PageInfo, http: Option<&HttpFacts>, config: &Config, out: &mut Report) -> bool {
+fn hard_gates(
+    info: &PageInfo,
+    http: Option<&HttpFacts>,
+    config: &Config,
+    out: &mut Report,
+) -> bool {
     let Some(http) = http else {
         not_applicable(out, &[STATUS_ERROR, TIMEOUT, REDIRECT_LOOP]);
         return false;
@@ -315,11 +354,19 @@ fn redirect_chain(info: &PageInfo, http: &HttpFacts, config: &Config, out: &mut 
 /// Whether an `X-Robots-Tag` value tells Googlebot not to index: `noindex` or `none`, without a user-agent
 /// prefix or with `googlebot:`.
 fn x_robots_noindex(value: &str) -> bool {
-    const COLON_DIRECTIVES: [&str; 4] = ["unavailable_after", "max-snippet", "max-image-preview", "max-video-preview"];
+    const COLON_DIRECTIVES: [&str; 4] = [
+        "unavailable_after",
+        "max-snippet",
+        "max-image-preview",
+        "max-video-preview",
+    ];
     let mut directives = value;
     if let Some((prefix, rest)) = value.split_once(':') {
         let prefix = prefix.trim();
-        let is_directive = prefix.contains(',') || COLON_DIRECTIVES.iter().any(|d| prefix.eq_ignore_ascii_case(d));
+        let is_directive = prefix.contains(',')
+            || COLON_DIRECTIVES
+                .iter()
+                .any(|d| prefix.eq_ignore_ascii_case(d));
         if !is_directive {
             if !prefix.eq_ignore_ascii_case("googlebot") {
                 return false;
@@ -327,7 +374,10 @@ fn x_robots_noindex(value: &str) -> bool {
             directives = rest;
         }
     }
-    directives.split(',').map(str::trim).any(is_noindex_directive)
+    directives
+        .split(',')
+        .map(str::trim)
+        .any(is_noindex_directive)
 }
 
 fn is_noindex_directive(directive: &str) -> bool {
@@ -349,7 +399,8 @@ fn index_noindex(info: &PageInfo, http: Option<&HttpFacts>, out: &mut Report) ->
         let expired = directive
             .get(..17)
             .is_some_and(|s| s.eq_ignore_ascii_case("unavailable_after"));
-        if !is_noindex_directive(directive) && !(expired && info.robots.noindex) {
+        let applies = is_noindex_directive(directive) || (expired && info.robots.noindex);
+        if !applies {
             continue;
         }
         let mut label = match d.source {
@@ -402,8 +453,12 @@ fn robots_blocked<P: PageView>(ctx: &Ctx<'_, P>, out: &mut Report) {
         .and_then(|json| serde_json::from_str::<RobotsVerdict>(&json).ok())
         .filter(|v| v.fetched);
     match verdict.and_then(|v| Some((v.googlebot_allowed?, v.rule))) {
-        None => out.not_applicable(ROBOTS_BLOCKED),
-        Some((true, _)) => out.pass(ROBOTS_BLOCKED),
+        None => {
+            out.not_applicable(ROBOTS_BLOCKED);
+        }
+        Some((true, _)) => {
+            out.pass(ROBOTS_BLOCKED);
+        }
         Some((false, rule)) => {
             let rule = rule.unwrap_or_default();
             let message = if rule.is_empty() {
@@ -432,7 +487,11 @@ fn https_not_used(info: &PageInfo, out: &mut Report) {
 }
 
 fn page_language(info: &PageInfo, out: &mut Report) {
-    let declared = info.lang_declared.as_deref().map(str::trim).filter(|l| !l.is_empty());
+    let declared = info
+        .lang_declared
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty());
     let Some(tag) = declared else {
         out.fail(LANG_MISSING, "The page does not declare its language.")
             .action("Add a lang attribute to <html>, for example lang=\"en\" or lang=\"de-AT\".");
@@ -443,9 +502,14 @@ fn page_language(info: &PageInfo, out: &mut Report) {
     if lang::is_valid_tag(tag) {
         out.pass(LANG_INVALID);
     } else {
-        out.fail(LANG_INVALID, format!("\"{tag}\" is not a valid language tag."))
-            .action("Use a language code with an optional region, joined by a hyphen: en-US, not en_US.")
-            .detail("lang", tag.to_owned());
+        out.fail(
+            LANG_INVALID,
+            format!("\"{tag}\" is not a valid language tag."),
+        )
+        .action(
+            "Use a language code with an optional region, joined by a hyphen: en-US, not en_US.",
+        )
+        .detail("lang", tag.to_owned());
     }
 }
 
@@ -461,13 +525,18 @@ fn mobile_viewport(content: &str) -> bool {
 
 fn viewport(head: &HeadData, out: &mut Report) {
     let found = head.metas.iter().any(|m| {
-        m.name.as_deref().is_some_and(|n| n.trim().eq_ignore_ascii_case("viewport")) && mobile_viewport(&m.content)
+        m.name
+            .as_deref()
+            .is_some_and(|n| n.trim().eq_ignore_ascii_case("viewport"))
+            && mobile_viewport(&m.content)
     }) || head.viewport.as_deref().is_some_and(mobile_viewport);
     if found {
         out.pass(VIEWPORT_MISSING);
     } else {
         out.fail(VIEWPORT_MISSING, "The page has no mobile viewport setting.")
-            .action("Add <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">.");
+            .action(
+                "Add <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">.",
+            );
     }
 }
 
@@ -479,14 +548,21 @@ fn https_document<P: PageView>(ctx: &Ctx<'_, P>, out: &mut Report) {
     // https.mixed_content
     if page_https {
         let resources = ctx.resources();
-        let insecure = || resources.iter().filter(|r| r.insecure || is_plain_http(&r.url));
+        let insecure = || {
+            resources
+                .iter()
+                .filter(|r| r.insecure || is_plain_http(&r.url))
+        };
         let n = insecure().count();
         if n == 0 {
             out.pass(HTTPS_MIXED_CONTENT);
         } else {
             let list = examples(insecure().map(|r| r.url.as_str()), n);
             let finding = out
-                .fail(HTTPS_MIXED_CONTENT, format!("{n} resources load over plain http ({list})."))
+                .fail(
+                    HTTPS_MIXED_CONTENT,
+                    format!("{n} resources load over plain http ({list})."),
+                )
                 .action("Load them over https or remove them.")
                 .detail("n", n)
                 .detail("affected_total", n);
@@ -507,11 +583,20 @@ fn https_document<P: PageView>(ctx: &Ctx<'_, P>, out: &mut Report) {
         let insecure = |f: &&Form| page_http || is_plain_http(&f.action);
         let n = forms.iter().filter(insecure).count();
         match forms.iter().find(insecure) {
-            None => out.pass(HTTPS_INSECURE_FORM),
+            None => {
+                out.pass(HTTPS_INSECURE_FORM);
+            }
             Some(form) => {
-                let action = if form.action.trim().is_empty() { info.final_url.url.as_str() } else { form.action.as_str() };
+                let action = if form.action.trim().is_empty() {
+                    info.final_url.url.as_str()
+                } else {
+                    form.action.as_str()
+                };
                 let finding = out
-                    .fail(HTTPS_INSECURE_FORM, format!("A form sends data without encryption ({action})."))
+                    .fail(
+                        HTTPS_INSECURE_FORM,
+                        format!("A form sends data without encryption ({action})."),
+                    )
                     .action("Submit forms to https endpoints from https pages only.")
                     .detail("n", n)
                     .detail("page_https", page_https);
@@ -535,7 +620,10 @@ fn https_document<P: PageView>(ctx: &Ctx<'_, P>, out: &mut Report) {
             out.pass(HTTPS_HTTP_INTERNAL_LINKS);
         } else {
             let finding = out
-                .fail(HTTPS_HTTP_INTERNAL_LINKS, format!("{n} links to this site use http://."))
+                .fail(
+                    HTTPS_HTTP_INTERNAL_LINKS,
+                    format!("{n} links to this site use http://."),
+                )
                 .action("Change them to https to avoid a redirect and a downgrade.")
                 .detail("n", n)
                 .detail("affected_total", n);
@@ -555,8 +643,11 @@ fn canonicals(info: &PageInfo, found: &Annotations<'_>, noindex: bool, out: &mut
     if noindex {
         out.not_applicable(CANONICAL_MISSING);
     } else if canonicals.is_empty() {
-        out.fail(CANONICAL_MISSING, "The page does not declare a canonical URL.")
-            .action("Add a self-referencing canonical so the preferred address is explicit.");
+        out.fail(
+            CANONICAL_MISSING,
+            "The page does not declare a canonical URL.",
+        )
+        .action("Add a self-referencing canonical so the preferred address is explicit.");
     } else {
         out.pass(CANONICAL_MISSING);
     }
@@ -574,7 +665,10 @@ fn canonicals(info: &PageInfo, found: &Annotations<'_>, noindex: bool, out: &mut
         let finding = out
             .fail(
                 CANONICAL_MULTIPLE,
-                format!("The page declares {n} different canonical URLs ({}).", examples(distinct.iter().copied(), n)),
+                format!(
+                    "The page declares {n} different canonical URLs ({}).",
+                    examples(distinct.iter().copied(), n)
+                ),
             )
             .action("Keep exactly one canonical, in the head or in the HTTP header.")
             .detail("n", n);
@@ -586,27 +680,40 @@ fn canonicals(info: &PageInfo, found: &Annotations<'_>, noindex: bool, out: &mut
     }
 
     if canonicals.is_empty() {
-        not_applicable(out, &[CANONICAL_INVALID, CANONICAL_RELATIVE, CANONICAL_TO_HOMEPAGE]);
+        not_applicable(
+            out,
+            &[CANONICAL_INVALID, CANONICAL_RELATIVE, CANONICAL_TO_HOMEPAGE],
+        );
         return;
     }
 
     // canonical.invalid
     match canonicals.iter().find(|c| c.url.is_none()) {
-        None => out.pass(CANONICAL_INVALID),
+        None => {
+            out.pass(CANONICAL_INVALID);
+        }
         Some(c) => {
-            out.fail(CANONICAL_INVALID, format!("The canonical URL \"{}\" is not a usable URL.", c.href))
-                .action("Use a complete URL such as https://example.com/page/.")
-                .detail("href", c.href.to_owned())
-                .affected(c.href.to_owned());
+            out.fail(
+                CANONICAL_INVALID,
+                format!("The canonical URL \"{}\" is not a usable URL.", c.href),
+            )
+            .action("Use a complete URL such as https://example.com/page/.")
+            .detail("href", c.href.to_owned())
+            .affected(c.href.to_owned());
         }
     }
 
     // canonical.relative
     match canonicals.iter().find(|c| !has_scheme(c.href)) {
-        None => out.pass(CANONICAL_RELATIVE),
+        None => {
+            out.pass(CANONICAL_RELATIVE);
+        }
         Some(c) => {
             let finding = out
-                .fail(CANONICAL_RELATIVE, format!("The canonical URL \"{}\" is relative.", c.href))
+                .fail(
+                    CANONICAL_RELATIVE,
+                    format!("The canonical URL \"{}\" is relative.", c.href),
+                )
                 .action("Write the canonical as an absolute URL with scheme and host.")
                 .detail("href", c.href.to_owned());
             if let Some(url) = &c.url {
@@ -623,16 +730,22 @@ fn canonicals(info: &PageInfo, found: &Annotations<'_>, noindex: bool, out: &mut
         return;
     }
     let page_site = site_key(&info.final_url.host).to_ascii_lowercase();
-    let to_homepage = canonicals.iter().filter_map(|c| c.url.as_ref()).find(|u| {
-        u.path_and_query() == "/" && site_key(u.host()) == page_site
-    });
+    let to_homepage = canonicals
+        .iter()
+        .filter_map(|c| c.url.as_ref())
+        .find(|u| u.path_and_query() == "/" && site_key(u.host()) == page_site);
     match to_homepage {
-        None => out.pass(CANONICAL_TO_HOMEPAGE),
+        None => {
+            out.pass(CANONICAL_TO_HOMEPAGE);
+        }
         Some(url) => {
-            out.fail(CANONICAL_TO_HOMEPAGE, "This inner page names the homepage as its canonical.")
-                .action("Point the canonical at this page itself, or at the page it really duplicates.")
-                .detail("canonical", url.url.clone())
-                .affected(url.url.clone());
+            out.fail(
+                CANONICAL_TO_HOMEPAGE,
+                "This inner page names the homepage as its canonical.",
+            )
+            .action("Point the canonical at this page itself, or at the page it really duplicates.")
+            .detail("canonical", url.url.clone())
+            .affected(url.url.clone());
         }
     }
 }
@@ -640,7 +753,14 @@ fn canonicals(info: &PageInfo, found: &Annotations<'_>, noindex: bool, out: &mut
 fn hreflang(info: &PageInfo, found: &Annotations<'_>, out: &mut Report) {
     let alternates = &found.alternates;
     if alternates.is_empty() {
-        not_applicable(out, &[HREFLANG_INVALID, HREFLANG_SELF_MISSING, HREFLANG_X_DEFAULT_MISSING]);
+        not_applicable(
+            out,
+            &[
+                HREFLANG_INVALID,
+                HREFLANG_SELF_MISSING,
+                HREFLANG_X_DEFAULT_MISSING,
+            ],
+        );
         return;
     }
 
@@ -671,12 +791,23 @@ fn hreflang(info: &PageInfo, found: &Annotations<'_>, out: &mut Report) {
     } else {
         let list = examples(descriptions.iter().map(String::as_str), n);
         let finding = out
-            .fail(HREFLANG_INVALID, format!("{n} hreflang annotations are invalid ({list})."))
+            .fail(
+                HREFLANG_INVALID,
+                format!("{n} hreflang annotations are invalid ({list})."),
+            )
             .action("Use tags such as en, en-GB or x-default with absolute URLs.")
             .detail("n", n)
             .detail("total", alternates.len());
-        for a in alternates.iter().filter(|a| problem(a).is_some()).take(MAX_AFFECTED) {
-            finding.affected(if a.href.is_empty() { a.value.to_owned() } else { a.href.to_owned() });
+        for a in alternates
+            .iter()
+            .filter(|a| problem(a).is_some())
+            .take(MAX_AFFECTED)
+        {
+            finding.affected(if a.href.is_empty() {
+                a.value.to_owned()
+            } else {
+                a.href.to_owned()
+            });
         }
     }
 
@@ -684,23 +815,41 @@ fn hreflang(info: &PageInfo, found: &Annotations<'_>, out: &mut Report) {
     let page = web_url(&info.final_url.url);
     let is_self = |url: &url::WebUrl| {
         page.as_ref().is_some_and(|p| p.url == url.url)
-            || found.canonicals.iter().any(|c| c.url.as_ref().is_some_and(|c| c.url == url.url))
+            || found
+                .canonicals
+                .iter()
+                .any(|c| c.url.as_ref().is_some_and(|c| c.url == url.url))
     };
-    if alternates.iter().filter_map(|a| a.url.as_ref()).any(is_self) {
+    if alternates
+        .iter()
+        .filter_map(|a| a.url.as_ref())
+        .any(is_self)
+    {
         out.pass(HREFLANG_SELF_MISSING);
     } else {
-        out.fail(HREFLANG_SELF_MISSING, "The hreflang set does not include this page itself.")
-            .action("Add an hreflang entry that points at this page.")
-            .detail("page_url", info.final_url.url.clone())
-            .detail("alternates", alternates.len());
+        out.fail(
+            HREFLANG_SELF_MISSING,
+            "The hreflang set does not include this page itself.",
+        )
+        .action("Add an hreflang entry that points at this page.")
+        .detail("page_url", info.final_url.url.clone())
+        .detail("alternates", alternates.len());
     }
 
     // hreflang.x_default_missing
-    if alternates.iter().any(|a| a.value.eq_ignore_ascii_case("x-default")) {
+    if alternates
+        .iter()
+        .any(|a| a.value.eq_ignore_ascii_case("x-default"))
+    {
         out.pass(HREFLANG_X_DEFAULT_MISSING);
     } else {
-        out.fail(HREFLANG_X_DEFAULT_MISSING, "No x-default alternate is declared.")
-            .action("Add hreflang=\"x-default\" for visitors whose language matches none of the versions.")
-            .detail("alternates", alternates.len());
+        out.fail(
+            HREFLANG_X_DEFAULT_MISSING,
+            "No x-default alternate is declared.",
+        )
+        .action(
+            "Add hreflang=\"x-default\" for visitors whose language matches none of the versions.",
+        )
+        .detail("alternates", alternates.len());
     }
 }

@@ -29,7 +29,8 @@ pub struct Annotations<'a> {
 }
 
 fn has_token(rel: &str, token: &str) -> bool {
-    rel.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case(token))
+    rel.split_ascii_whitespace()
+        .any(|t| t.eq_ignore_ascii_case(token))
 }
 
 /// The comparison form of an href: the kernel's resolution (against the document base) when it has one,
@@ -42,9 +43,18 @@ fn locate(page_url: &str, href: &str, href_abs: Option<&str>) -> Option<WebUrl> 
 }
 
 impl<'a> Annotations<'a> {
-    pub fn collect(page_url: &str, head: &'a HeadData, http: Option<&'a HttpFacts>) -> Self {
+    pub fn collect(
+        page_url: &str,
+        canonical: Option<&'a str>,
+        head: &'a HeadData,
+        http: Option<&'a HttpFacts>,
+    ) -> Self {
         let mut found = Annotations::default();
-        for tag in head.links.iter().filter(|t| matches!(t.location, Location::Head)) {
+        for tag in head
+            .links
+            .iter()
+            .filter(|t| matches!(t.location, Location::Head))
+        {
             if has_token(&tag.rel, "canonical") {
                 found.canonicals.push(Canonical {
                     href: tag.href.trim(),
@@ -62,7 +72,10 @@ impl<'a> Annotations<'a> {
             }
         }
         let headers = http.map_or(&[][..], |h| &h.headers[..]);
-        for header in headers.iter().filter(|h| h.name.eq_ignore_ascii_case("link")) {
+        for header in headers
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case("link"))
+        {
             for link in LinkHeader::new(&header.value) {
                 if has_token(link.rel, "canonical") {
                     found.canonicals.push(Canonical {
@@ -80,6 +93,15 @@ impl<'a> Annotations<'a> {
                     });
                 }
             }
+        }
+        // The kernel's single effective canonical, should the head links not carry it.
+        if found.canonicals.is_empty()
+            && let Some(canonical) = canonical
+        {
+            found.canonicals.push(Canonical {
+                href: canonical.trim(),
+                url: web_url(canonical),
+            });
         }
         found
     }
@@ -179,9 +201,21 @@ mod tests {
         assert_eq!(
             links,
             vec![
-                LinkValue { target: "https://a.example/", rel: "canonical", hreflang: None },
-                LinkValue { target: "/de/", rel: "alternate", hreflang: Some("de") },
-                LinkValue { target: "https://x.example/a,b", rel: "preload alternate", hreflang: Some("x-default") },
+                LinkValue {
+                    target: "https://a.example/",
+                    rel: "canonical",
+                    hreflang: None
+                },
+                LinkValue {
+                    target: "/de/",
+                    rel: "alternate",
+                    hreflang: Some("de")
+                },
+                LinkValue {
+                    target: "https://x.example/a,b",
+                    rel: "preload alternate",
+                    hreflang: Some("x-default")
+                },
             ]
         );
         assert_eq!(LinkHeader::new("").count(), 0);

@@ -12,9 +12,9 @@ use super::lang_tables::{LANG2, LANG3, REGION2};
 
 /// UN M.49 areas registered as region subtags.
 const REGION_DIGITS: [&str; 31] = [
-    "001", "002", "003", "005", "009", "011", "013", "014", "015", "017", "018", "019", "021", "029", "030",
-    "034", "035", "039", "053", "054", "057", "061", "142", "143", "145", "150", "151", "154", "155", "202",
-    "419",
+    "001", "002", "003", "005", "009", "011", "013", "014", "015", "017", "018", "019", "021",
+    "029", "030", "034", "035", "039", "053", "054", "057", "061", "142", "143", "145", "150",
+    "151", "154", "155", "202", "419",
 ];
 
 fn bit(table: &[u8], subtag: &str) -> bool {
@@ -114,7 +114,10 @@ pub fn is_valid_tag(tag: &str) -> bool {
         let private = p.eq_ignore_ascii_case("x");
         let min = if private { 1 } else { 2 };
         let mut count = 0;
-        while parts.peek().is_some_and(|q| q.len() >= min && (private || q.len() > 1)) {
+        while parts
+            .peek()
+            .is_some_and(|q| q.len() >= min && (private || q.len() > 1))
+        {
             parts.next();
             count += 1;
         }
@@ -135,9 +138,27 @@ mod tests {
     #[test]
     fn valid_tags() {
         for tag in [
-            "en", "EN", "en-GB", "en-gb", "de-AT", "zh-Hant-TW", "sr-Latn", "es-419", "fil", "yue", "haw-US",
-            "de-CH-1901", "sl-rozaj-biske", "en-US-x-twain", "en-a-bbb-x-a-ccc", "zh-yue-HK", "iw", "qaa",
-            " fr ", "gsw-CH", "en-001",
+            "en",
+            "EN",
+            "en-GB",
+            "en-gb",
+            "de-AT",
+            "zh-Hant-TW",
+            "sr-Latn",
+            "es-419",
+            "fil",
+            "yue",
+            "haw-US",
+            "de-CH-1901",
+            "sl-rozaj-biske",
+            "en-US-x-twain",
+            "en-a-bbb-x-a-ccc",
+            "zh-yue-HK",
+            "iw",
+            "qaa",
+            " fr ",
+            "gsw-CH",
+            "en-001",
         ] {
             assert!(is_valid_tag(tag), "{tag}");
         }
@@ -146,9 +167,30 @@ mod tests {
     #[test]
     fn invalid_tags() {
         for tag in [
-            "", "en_US", "en_GB", "english", "eng", "deu", "xx", "en-UK", "en-XK1", "en-", "-en", "en--US",
-            "e", "i-klingon", "x-private", "en-US-", "en-a", "en-x", "en-US-u", "123", "en US", "en-999",
-            "en-abcdefghi", "zz-ZZ",
+            "",
+            "en_US",
+            "en_GB",
+            "english",
+            "eng",
+            "deu",
+            "xx",
+            "en-UK",
+            "en-XK1",
+            "en-",
+            "-en",
+            "en--US",
+            "e",
+            "i-klingon",
+            "x-private",
+            "en-US-",
+            "en-a",
+            "en-x",
+            "en-US-u",
+            "123",
+            "en US",
+            "en-999",
+            "en-abcdefghi",
+            "zz-ZZ",
         ] {
             assert!(!is_valid_tag(tag), "{tag}");
         }

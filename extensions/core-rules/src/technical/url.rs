@@ -139,17 +139,12 @@ pub fn resolve(base: &str, reference: &str) -> Option<String> {
 pub struct WebUrl {
     /// The whole normalised URL.
     pub url: String,
-    scheme_len: usize,
     host_start: usize,
     host_end: usize,
     path_start: usize,
 }
 
 impl WebUrl {
-    pub fn scheme(&self) -> &str {
-        &self.url[..self.scheme_len]
-    }
-
     /// Lowercased host, without port.
     pub fn host(&self) -> &str {
         &self.url[self.host_start..self.host_end]
@@ -203,7 +198,6 @@ pub fn web_url(s: &str) -> Option<WebUrl> {
     }
     Some(WebUrl {
         url,
-        scheme_len: scheme.len(),
         host_start,
         host_end,
         path_start,
@@ -251,9 +245,16 @@ mod tests {
             ("HTTP://Other.example", "HTTP://Other.example"),
             ("./", "https://globex.example/en/pricing/"),
         ] {
-            assert_eq!(resolve(base, reference).as_deref(), Some(expected), "{reference}");
+            assert_eq!(
+                resolve(base, reference).as_deref(),
+                Some(expected),
+                "{reference}"
+            );
         }
-        assert_eq!(resolve("https://a.example", "b").as_deref(), Some("https://a.example/b"));
+        assert_eq!(
+            resolve("https://a.example", "b").as_deref(),
+            Some("https://a.example/b")
+        );
         assert_eq!(resolve("not a url", "b"), None);
     }
 
@@ -261,15 +262,30 @@ mod tests {
     fn normalisation() {
         let u = web_url("HTTPS://WWW.Example.COM:443/A/b/../c?Q=1#top").unwrap();
         assert_eq!(u.url, "https://www.example.com/A/c?Q=1");
-        assert_eq!(u.scheme(), "https");
         assert_eq!(u.host(), "www.example.com");
         assert_eq!(u.path_and_query(), "/A/c?Q=1");
         assert_eq!(site_key(u.host()), "example.com");
-        assert_eq!(web_url("http://a.example:8080").unwrap().url, "http://a.example:8080/");
-        assert_eq!(web_url("http://a.example:80").unwrap().path_and_query(), "/");
-        assert_eq!(web_url("https://user@a.example/").unwrap().host(), "a.example");
+        assert_eq!(
+            web_url("http://a.example:8080").unwrap().url,
+            "http://a.example:8080/"
+        );
+        assert_eq!(
+            web_url("http://a.example:80").unwrap().path_and_query(),
+            "/"
+        );
+        assert_eq!(
+            web_url("https://user@a.example/").unwrap().host(),
+            "a.example"
+        );
         assert_eq!(web_url("http://[::1]:8080/").unwrap().host(), "[::1]");
-        for bad in ["/relative", "//a.example/", "ftp://a.example/", "https:///x", "https://a.example:x/", "x"] {
+        for bad in [
+            "/relative",
+            "//a.example/",
+            "ftp://a.example/",
+            "https:///x",
+            "https://a.example:x/",
+            "x",
+        ] {
             assert!(web_url(bad).is_none(), "{bad}");
         }
         assert!(is_plain_http(" HTTP://a"));
