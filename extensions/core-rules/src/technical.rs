@@ -16,6 +16,7 @@ use crate::ctx::Ctx;
 use annotations::Annotations;
 use serde::{Deserialize, Serialize};
 use siloq_sdk::prelude::*;
+use std::cell::OnceCell;
 use url::{has_scheme, is_plain_http, site_key, web_url};
 
 pub const STATUS_ERROR: &str = "http.status.error";
@@ -189,7 +190,7 @@ pub fn evaluate<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report
                 ctx.head(),
                 Some(http),
             );
-            canonicals(info, &found, noindex, out);
+            canonicals(ctx, &found, noindex, out);
             hreflang(info, &found, out);
         }
         None => not_applicable(out, &ANNOTATION_CHECKS),
@@ -319,6 +320,7 @@ fn hard_gates(
             )
             .action("Correct the redirect rules so the chain ends at one page that answers 200.")
             .detail("hops", http.redirects.len())
+            .detail("affected_total", http.redirects.len())
             .detail("max_hops", config.redirect_max_hops);
         for hop in http.redirects.iter().take(MAX_AFFECTED) {
             finding.affected(hop.url.clone());
@@ -345,6 +347,7 @@ fn redirect_chain(info: &PageInfo, http: &HttpFacts, config: &Config, out: &mut 
     let finding = finding
         .action("Point links and the first redirect straight at the final URL.")
         .detail("hops", hops)
+        .detail("affected_total", hops)
         .detail("requested_url", info.requested_url.clone());
     for hop in http.redirects.iter().take(MAX_AFFECTED) {
         finding.affected(hop.url.clone());
@@ -399,7 +402,11 @@ fn index_noindex(info: &PageInfo, http: Option<&HttpFacts>, out: &mut Report) ->
         let expired = directive
             .get(..17)
             .is_some_and(|s| s.eq_ignore_ascii_case("unavailable_after"));
-        let applies = is_noindex_directive(directive) || (expired && info.robots.noindex);
+        let for_googlebot = d.user_agent.as_deref().is_none_or(|ua| {
+            ua.eq_ignore_ascii_case("googlebot") || ua.eq_ignore_ascii_case("robots")
+        });
+        let applies =
+            for_googlebot && (is_noindex_directive(directive) || (expired && info.robots.noindex));
         if !applies {
             continue;
         }
@@ -599,6 +606,7 @@ fn https_document<P: PageView>(ctx: &Ctx<'_, P>, out: &mut Report) {
                     )
                     .action("Submit forms to https endpoints from https pages only.")
                     .detail("n", n)
+                    .detail("affected_total", n)
                     .detail("page_https", page_https);
                 for f in forms.iter().filter(insecure).take(MAX_AFFECTED) {
                     finding.affected(f.action.clone());
@@ -636,7 +644,13 @@ fn https_document<P: PageView>(ctx: &Ctx<'_, P>, out: &mut Report) {
     }
 }
 
-fn canonicals(info: &PageInfo, found: &Annotations<'_>, noindex: bool, out: &mut Report) {
+fn canonicals<P: PageView>(
+    ctx: &Ctx<'_, P>,
+    found: &Annotations<'_>,
+    noindex: bool,
+    out: &mut Report,
+) {
+    let info = ctx.info();
     let canonicals = &found.canonicals;
 
     // canonical.missing
@@ -671,7 +685,8 @@ fn canonicals(info: &PageInfo, found: &Annotations<'_>, noindex: bool, out: &mut
                 ),
             )
             .action("Keep exactly one canonical, in the head or in the HTTP header.")
-            .detail("n", n);
+            .detail("n", n)
+            .detail("affected_total", n);
         for url in distinct.iter().take(MAX_AFFECTED) {
             finding.affected((*url).to_owned());
         }
@@ -730,10 +745,19 @@ fn canonicals(info: &PageInfo, found: &Annotations<'_>, noindex: bool, out: &mut
         return;
     }
     let page_site = site_key(&info.final_url.host).to_ascii_lowercase();
+    let own_hosts = OnceCell::new();
+    let same_site = |host: &str| {
+        let key = site_key(host);
+        key == page_site
+            || own_hosts
+                .get_or_init(|| own_site_hosts(ctx))
+                .iter()
+                .any(|own: &String| site_key(own) == key)
+    };
     let to_homepage = canonicals
         .iter()
         .filter_map(|c| c.url.as_ref())
-        .find(|u| u.path_and_query() == "/" && site_key(u.host()) == page_site);
+        .find(|u| u.path_and_query() == "/" && same_site(u.host()));
     match to_homepage {
         None => {
             out.pass(CANONICAL_TO_HOMEPAGE);
@@ -748,6 +772,25 @@ fn canonicals(info: &PageInfo, found: &Annotations<'_>, noindex: bool, out: &mut
             .affected(url.url.clone());
         }
     }
+}
+
+/// The site's own hosts (fact `analysis.site_settings`), lowercased; read only when a canonical needs them.
+fn own_site_hosts<P: PageView>(ctx: &Ctx<'_, P>) -> Vec<String> {
+    #[derive(Deserialize)]
+    struct SiteSettings {
+        #[serde(default)]
+        own_hosts: Vec<String>,
+    }
+    ctx.page
+        .fact("analysis.site_settings")
+        .and_then(|json| serde_json::from_str::<SiteSettings>(&json).ok())
+        .map(|s| {
+            s.own_hosts
+                .into_iter()
+                .map(|h| h.trim().to_ascii_lowercase())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn hreflang(info: &PageInfo, found: &Annotations<'_>, out: &mut Report) {
@@ -797,6 +840,7 @@ fn hreflang(info: &PageInfo, found: &Annotations<'_>, out: &mut Report) {
             )
             .action("Use tags such as en, en-GB or x-default with absolute URLs.")
             .detail("n", n)
+            .detail("affected_total", n)
             .detail("total", alternates.len());
         for a in alternates
             .iter()

@@ -748,6 +748,15 @@ fn canonical_checks() {
         assert_eq!(out.credit(check), expected, "{name}: {check}");
     }
 
+    // Another of the site's own hosts.
+    let page = canonicals(&["https://teashop.example/"])(clean());
+    assert_eq!(run(&page).credit(CANONICAL_TO_HOMEPAGE), Some(1.0));
+    let page = page.fact(
+        "analysis.site_settings",
+        r#"{"own_hosts": ["www.TeaShop.example"], "staging_hosts": []}"#,
+    );
+    assert_eq!(run(&page).credit(CANONICAL_TO_HOMEPAGE), Some(0.0));
+
     // The homepage itself may name itself.
     let home = canonicals(&["https://shop.example/"])(clean_at("https://shop.example/"));
     assert_eq!(run(&home).credit(CANONICAL_TO_HOMEPAGE), None);
