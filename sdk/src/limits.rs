@@ -61,6 +61,14 @@ pub fn detail_bytes(detail: &crate::Detail) -> usize {
 /// in the component the first report wins and the kernel records a diagnostic, as §3.3 requires.
 pub(crate) const STRICT: bool = cfg!(not(target_arch = "wasm32"));
 
+/// Reports a misuse: a panic naming it in native builds, nothing in the component.
+#[track_caller]
+pub(crate) fn misuse(message: std::fmt::Arguments<'_>) {
+    if STRICT {
+        panic!("siloq-sdk: {message}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
