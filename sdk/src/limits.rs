@@ -25,6 +25,8 @@ pub const MAX_RECOMMENDATIONS_PER_PAGE: usize = 50;
 pub const MAX_OUTPUT_BYTES: usize = 256 * 1024;
 /// Checks in `describe()`.
 pub const MAX_CHECKS: usize = 500;
+/// The whole `describe()` record.
+pub const MAX_DESCRIBE_BYTES: usize = 64 * 1024;
 /// A check title.
 pub const MAX_TITLE_BYTES: usize = 120;
 /// One log line (the kernel keeps 20 lines per call).
