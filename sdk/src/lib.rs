@@ -82,13 +82,14 @@ pub mod scoring;
 pub mod testing;
 mod traits;
 mod types;
+pub mod validate;
 
 pub use advice::{Advice, AdviceBuilder, DEFAULT_ACTION, priority_for};
 pub use info::{Check, RecommenderInfo, RuleInfo, ScorerInfo};
 pub use limits::{
-    MAX_AFFECTED, MAX_AFFECTED_BYTES, MAX_CHECKS, MAX_DETAIL_KEY_BYTES, MAX_DETAIL_TEXT_BYTES,
-    MAX_DETAILS, MAX_DETAILS_BYTES, MAX_FINDINGS, MAX_MESSAGE_BYTES, MAX_OUTPUT_BYTES,
-    MAX_RECOMMENDATIONS, MAX_RECOMMENDATIONS_PER_PAGE,
+    MAX_AFFECTED, MAX_AFFECTED_BYTES, MAX_CHECKS, MAX_DESCRIBE_BYTES, MAX_DETAIL_KEY_BYTES,
+    MAX_DETAIL_TEXT_BYTES, MAX_DETAILS, MAX_DETAILS_BYTES, MAX_FINDINGS, MAX_MESSAGE_BYTES,
+    MAX_OUTPUT_BYTES, MAX_RECOMMENDATIONS, MAX_RECOMMENDATIONS_PER_PAGE,
 };
 pub use page::PageView;
 pub use report::{FindingBuilder, Report};
