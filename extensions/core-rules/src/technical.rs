@@ -568,7 +568,10 @@ fn https_document<P: PageView>(ctx: &Ctx<'_, P>, out: &mut Report) {
             let finding = out
                 .fail(
                     HTTPS_MIXED_CONTENT,
-                    format!("{n} resources load over plain http ({list})."),
+                    match n {
+                        1 => format!("1 resource loads over plain http ({list})."),
+                        _ => format!("{n} resources load over plain http ({list})."),
+                    },
                 )
                 .action("Load them over https or remove them.")
                 .detail("n", n)
@@ -630,7 +633,10 @@ fn https_document<P: PageView>(ctx: &Ctx<'_, P>, out: &mut Report) {
             let finding = out
                 .fail(
                     HTTPS_HTTP_INTERNAL_LINKS,
-                    format!("{n} links to this site use http://."),
+                    match n {
+                        1 => "1 link to this site uses http://.".to_owned(),
+                        _ => format!("{n} links to this site use http://."),
+                    },
                 )
                 .action("Change them to https to avoid a redirect and a downgrade.")
                 .detail("n", n)
@@ -808,13 +814,19 @@ fn hreflang(info: &PageInfo, found: &Annotations<'_>, out: &mut Report) {
     }
 
     // hreflang.invalid: a value that is neither x-default nor a valid tag, or a missing or relative href.
-    let problem = |a: &annotations::Alternate<'_>| -> Option<&'static str> {
+    #[derive(Clone, Copy)]
+    enum Problem {
+        Tag,
+        NoHref,
+        Relative,
+    }
+    let problem = |a: &annotations::Alternate<'_>| {
         if !a.value.eq_ignore_ascii_case("x-default") && !lang::is_valid_tag(a.value) {
-            Some("not a valid language tag")
+            Some(Problem::Tag)
         } else if a.href.is_empty() {
-            Some("no href")
+            Some(Problem::NoHref)
         } else if !has_scheme(a.href) || a.url.is_none() {
-            Some("href not absolute")
+            Some(Problem::Relative)
         } else {
             None
         }
@@ -822,10 +834,17 @@ fn hreflang(info: &PageInfo, found: &Annotations<'_>, out: &mut Report) {
     let mut descriptions: Vec<String> = Vec::new();
     let mut n = 0;
     for a in alternates {
-        if let Some(reason) = problem(a) {
+        if let Some(problem) = problem(a) {
             n += 1;
             if descriptions.len() < MAX_EXAMPLES {
-                descriptions.push(format!("\"{}\" → \"{}\": {reason}", a.value, a.href));
+                let value = a.value;
+                descriptions.push(match problem {
+                    Problem::Tag => format!("hreflang=\"{value}\" is not a language tag"),
+                    Problem::NoHref => format!("hreflang=\"{value}\" has no href"),
+                    Problem::Relative => {
+                        format!("hreflang=\"{value}\" has the relative href {}", a.href)
+                    }
+                });
             }
         }
     }
@@ -836,7 +855,10 @@ fn hreflang(info: &PageInfo, found: &Annotations<'_>, out: &mut Report) {
         let finding = out
             .fail(
                 HREFLANG_INVALID,
-                format!("{n} hreflang annotations are invalid ({list})."),
+                match n {
+                    1 => format!("1 hreflang annotation is invalid ({list})."),
+                    _ => format!("{n} hreflang annotations are invalid ({list})."),
+                },
             )
             .action("Use tags such as en, en-GB or x-default with absolute URLs.")
             .detail("n", n)

@@ -403,6 +403,28 @@ fn noindex() {
         "Search engines are told not to index this page (meta robots, X-Robots-Tag header)."
     );
     assert_eq!(out.credit(CANONICAL_MISSING), None);
+
+    // A directive for another crawler neither fires nor names a source.
+    let other = |p: &mut MockPage| {
+        p.info.robots.directives.push(RobotsDirective {
+            user_agent: Some("bingbot".into()),
+            directive: "noindex".into(),
+            source: RobotsSource::Meta,
+        })
+    };
+    assert_eq!(run(&clean().with(other)).credit(NOINDEX), Some(1.0));
+    let out = run(&clean().wordpress("4").with(other).with(|p| {
+        p.info.robots.noindex = true;
+        p.info.robots.directives.push(RobotsDirective {
+            user_agent: None,
+            directive: "noindex".into(),
+            source: RobotsSource::Wordpress,
+        });
+    }));
+    assert_eq!(
+        message(&out, NOINDEX),
+        "Search engines are told not to index this page (WordPress SEO setting)."
+    );
 }
 
 #[test]
@@ -544,6 +566,13 @@ fn https() {
         "2 links to this site use http://."
     );
     let finding = out.finding(HTTPS_HTTP_INTERNAL_LINKS).unwrap();
+    assert_eq!(
+        run(&clean().link("http://shop.example/cart/", "Cart"))
+            .finding(HTTPS_HTTP_INTERNAL_LINKS)
+            .unwrap()
+            .message,
+        "1 link to this site uses http://."
+    );
     assert_eq!(
         finding.affected,
         ["http://shop.example/cart/", "http://shop.example/faq/"]
@@ -968,7 +997,7 @@ fn fixture_broken_hreflang() {
     }
     assert_eq!(
         message(&out, HREFLANG_INVALID),
-        "2 hreflang annotations are invalid (\"en_GB\" → \"https://globex.example/uk/pricing/\": not a valid language tag, \"fr\" → \"/fr/tarifs/\": href not absolute)."
+        "2 hreflang annotations are invalid (hreflang=\"en_GB\" is not a language tag, hreflang=\"fr\" has the relative href /fr/tarifs/)."
     );
 }
 
