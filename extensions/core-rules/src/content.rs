@@ -2,9 +2,9 @@
 //! checks of release 1. Every check needs the `text` flag of §1.4, absent when a WordPress page withholds or
 //! lacks its content. Word-based checks are not applicable for languages written without spaces.
 
-pub(crate) mod text;
 #[cfg(test)]
 mod tests;
+pub(crate) mod text;
 
 use crate::ctx::Ctx;
 use crate::judge;
@@ -94,16 +94,33 @@ pub fn checks() -> Vec<Check> {
     vec![
         Check::new(EMPTY, Content, High, "The page has almost no text"),
         Check::new(THIN, Content, Medium, "Thin content"),
-        Check::new(PLACEHOLDER, Content, Medium, "Placeholder text left on the page"),
+        Check::new(
+            PLACEHOLDER,
+            Content,
+            Medium,
+            "Placeholder text left on the page",
+        ),
         Check::new(PARAGRAPH_LENGTH, Content, Low, "Paragraphs too long"),
         Check::new(SENTENCE_LENGTH, Content, Low, "Too many long sentences"),
-        Check::new(REPEATED_STARTS, Content, Low, "Consecutive sentences start with the same word"),
+        Check::new(
+            REPEATED_STARTS,
+            Content,
+            Low,
+            "Consecutive sentences start with the same word",
+        ),
     ]
 }
 
 pub fn evaluate<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report) {
     if !ctx.flag("text") {
-        for id in [EMPTY, THIN, PLACEHOLDER, PARAGRAPH_LENGTH, SENTENCE_LENGTH, REPEATED_STARTS] {
+        for id in [
+            EMPTY,
+            THIN,
+            PLACEHOLDER,
+            PARAGRAPH_LENGTH,
+            SENTENCE_LENGTH,
+            REPEATED_STARTS,
+        ] {
             out.not_applicable(id);
         }
         return;
@@ -114,8 +131,13 @@ pub fn evaluate<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report
 
     let chars = info.char_count_main;
     let has_text = chars >= config.empty_min_chars;
-    judge!(out, EMPTY, credit(has_text), "Add content that answers the visitor's question.",
-        "The page has almost no text ({chars} characters).")
+    judge!(
+        out,
+        EMPTY,
+        credit(has_text),
+        "Add content that answers the visitor's question.",
+        "The page has almost no text ({chars} characters)."
+    )
     .detail("chars", chars)
     .detail("min_chars", config.empty_min_chars);
 
@@ -185,16 +207,21 @@ fn placeholder<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report)
         drop(main);
         let phrases: Vec<&str> = config.placeholders.iter().map(String::as_str).collect();
         let phrases = text::fold_all(ctx.page, &phrases);
-        phrases.into_iter().find(|p| !p.is_empty() && folded.contains(p.as_str()))
+        phrases
+            .into_iter()
+            .find(|p| !p.is_empty() && folded.contains(p.as_str()))
     };
     match found {
         None => {
             out.pass(PLACEHOLDER);
         }
         Some(phrase) => {
-            out.fail(PLACEHOLDER, format!("The page still contains placeholder text (\"{phrase}\")."))
-                .action("Replace or remove the placeholder content.")
-                .detail("phrase", phrase);
+            out.fail(
+                PLACEHOLDER,
+                format!("The page still contains placeholder text (\"{phrase}\")."),
+            )
+            .action("Replace or remove the placeholder content.")
+            .detail("phrase", phrase);
         }
     }
 }
@@ -209,18 +236,33 @@ fn paragraph_length<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Re
         return;
     }
     let longest = paragraphs.iter().map(|p| p.words).max().unwrap_or(0);
-    let long = paragraphs.iter().filter(|p| p.words > config.paragraph_max_words).count();
+    let long = paragraphs
+        .iter()
+        .filter(|p| p.words > config.paragraph_max_words)
+        .count();
     let limit = config.paragraph_max_words;
-    judge!(out, PARAGRAPH_LENGTH,
-        banded(longest, config.paragraph_max_words, config.paragraph_partial_words),
+    judge!(
+        out,
+        PARAGRAPH_LENGTH,
+        banded(
+            longest,
+            config.paragraph_max_words,
+            config.paragraph_partial_words
+        ),
         "Split long paragraphs; keep one idea per paragraph.",
-        "{long} paragraphs are longer than {limit} words (longest {longest}).")
+        "{long} paragraphs are longer than {limit} words (longest {longest})."
+    )
     .detail("long_paragraphs", long)
     .detail("longest", longest)
     .detail("max_words", limit);
 }
 
-fn sentence_length<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, language: &str, out: &mut Report) {
+fn sentence_length<P: PageView>(
+    ctx: &Ctx<'_, P>,
+    config: &Config,
+    language: &str,
+    out: &mut Report,
+) {
     let sentences = ctx.sentences();
     if sentences.is_empty() {
         out.not_applicable(SENTENCE_LENGTH);
@@ -234,10 +276,17 @@ fn sentence_length<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, language: &st
     let long = sentences.iter().filter(|s| s.words > limit).count();
     let pct = 100.0 * long as f64 / sentences.len() as f64;
     let shown = pct.round();
-    judge!(out, SENTENCE_LENGTH,
-        banded(pct, config.long_sentences_max_pct, config.long_sentences_partial_pct),
+    judge!(
+        out,
+        SENTENCE_LENGTH,
+        banded(
+            pct,
+            config.long_sentences_max_pct,
+            config.long_sentences_partial_pct
+        ),
         "Break long sentences into shorter ones.",
-        "{shown} % of sentences are longer than {limit} words.")
+        "{shown} % of sentences are longer than {limit} words."
+    )
     .detail("pct", text::round2(pct))
     .detail("long_sentences", long)
     .detail("sentences", sentences.len())
@@ -266,10 +315,19 @@ fn repeated_starts<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Rep
             best_at = start;
         }
     }
-    let word = if best > 1 { sentences[best_at].first_word.as_str() } else { "" };
+    let word = if best > 1 {
+        sentences[best_at].first_word.as_str()
+    } else {
+        ""
+    };
     let passes = best < config.repeated_starts_run as usize;
-    let builder = judge!(out, REPEATED_STARTS, credit(passes), "Vary how sentences begin.",
-        "{best} sentences in a row start with \"{word}\".")
+    let builder = judge!(
+        out,
+        REPEATED_STARTS,
+        credit(passes),
+        "Vary how sentences begin.",
+        "{best} sentences in a row start with \"{word}\"."
+    )
     .detail("run", best);
     if !passes {
         builder.detail("word", word);

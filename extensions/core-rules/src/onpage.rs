@@ -5,8 +5,8 @@ mod keyphrase;
 #[cfg(test)]
 mod tests;
 
-use crate::content::text::{self, char_count};
 use crate::content::credit;
+use crate::content::text::{self, char_count};
 use crate::ctx::Ctx;
 use crate::judge;
 use serde::{Deserialize, Serialize};
@@ -84,22 +84,73 @@ pub fn checks() -> Vec<Check> {
     use Severity::*;
     let mut checks = vec![
         Check::new(TITLE_MISSING, Onpage, High, "Title missing"),
-        Check::new(TITLE_TOO_LONG, Onpage, Medium, "Title likely truncated in results"),
+        Check::new(
+            TITLE_TOO_LONG,
+            Onpage,
+            Medium,
+            "Title likely truncated in results",
+        ),
         Check::new(TITLE_TOO_SHORT, Onpage, Medium, "Title too short"),
-        Check::new(TITLE_LEFTOVER, Onpage, Medium, "Unfilled template variable in the title").requires(Wordpress),
-        Check::new(TITLE_MULTIPLE, Onpage, Medium, "More than one title element").requires(FullDocument),
-        Check::new(DESCRIPTION_MISSING, Onpage, High, "Meta description missing"),
-        Check::new(DESCRIPTION_TOO_SHORT, Onpage, Medium, "Meta description too short"),
-        Check::new(DESCRIPTION_TOO_LONG, Onpage, Medium, "Meta description likely truncated"),
-        Check::new(DESCRIPTION_MULTIPLE, Onpage, Medium, "More than one meta description").requires(FullDocument),
-        Check::new(KEYWORDS_PRESENT, Onpage, Low, "Meta keywords tag present (advisory)").requires(FullDocument),
+        Check::new(
+            TITLE_LEFTOVER,
+            Onpage,
+            Medium,
+            "Unfilled template variable in the title",
+        )
+        .requires(Wordpress),
+        Check::new(
+            TITLE_MULTIPLE,
+            Onpage,
+            Medium,
+            "More than one title element",
+        )
+        .requires(FullDocument),
+        Check::new(
+            DESCRIPTION_MISSING,
+            Onpage,
+            High,
+            "Meta description missing",
+        ),
+        Check::new(
+            DESCRIPTION_TOO_SHORT,
+            Onpage,
+            Medium,
+            "Meta description too short",
+        ),
+        Check::new(
+            DESCRIPTION_TOO_LONG,
+            Onpage,
+            Medium,
+            "Meta description likely truncated",
+        ),
+        Check::new(
+            DESCRIPTION_MULTIPLE,
+            Onpage,
+            Medium,
+            "More than one meta description",
+        )
+        .requires(FullDocument),
+        Check::new(
+            KEYWORDS_PRESENT,
+            Onpage,
+            Low,
+            "Meta keywords tag present (advisory)",
+        )
+        .requires(FullDocument),
         Check::new(URL_SPACES, Onpage, Medium, "Spaces in the URL"),
-        Check::new(URL_DOUBLE_SLASH, Onpage, Medium, "Double slash in the URL path").requires(FullDocument),
+        Check::new(
+            URL_DOUBLE_SLASH,
+            Onpage,
+            Medium,
+            "Double slash in the URL path",
+        )
+        .requires(FullDocument),
         Check::new(URL_UNDERSCORE, Onpage, Low, "Underscores in the URL"),
         Check::new(URL_UPPERCASE, Onpage, Low, "Capital letters in the URL"),
         Check::new(URL_TOO_LONG, Onpage, Low, "URL too long"),
         Check::new(OG_INCOMPLETE, Onpage, Low, "Open Graph tags incomplete").requires(FullDocument),
-        Check::new(SCHEMA_INVALID, Onpage, Medium, "Invalid structured data").requires(FullDocument),
+        Check::new(SCHEMA_INVALID, Onpage, Medium, "Invalid structured data")
+            .requires(FullDocument),
         Check::new(SCHEMA_NONE, Onpage, Low, "No structured data").requires(FullDocument),
     ];
     checks.extend(keyphrase::checks());
@@ -117,17 +168,30 @@ pub fn evaluate<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report
 
 /// The effective title, trimmed; `None` when the title is not known or empty.
 pub(crate) fn effective_title<'c, P: PageView>(ctx: &'c Ctx<'_, P>) -> Option<&'c str> {
-    ctx.info().seo_title.as_deref().map(str::trim).filter(|t| !t.is_empty())
+    ctx.info()
+        .seo_title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
 }
 
 /// The effective description, trimmed; `None` when there is none or it is blank.
 pub(crate) fn effective_description<'c, P: PageView>(ctx: &'c Ctx<'_, P>) -> Option<&'c str> {
-    ctx.info().meta_description.as_deref().map(str::trim).filter(|d| !d.is_empty())
+    ctx.info()
+        .meta_description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
 }
 
 fn title<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report) {
     if !ctx.flag("title") {
-        for id in [TITLE_MISSING, TITLE_TOO_LONG, TITLE_TOO_SHORT, TITLE_LEFTOVER] {
+        for id in [
+            TITLE_MISSING,
+            TITLE_TOO_LONG,
+            TITLE_TOO_SHORT,
+            TITLE_LEFTOVER,
+        ] {
             out.not_applicable(id);
         }
     } else if let Some(title) = effective_title(ctx) {
@@ -135,15 +199,23 @@ fn title<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report) {
         let info = ctx.info();
         let chars = char_count(title);
         let px = info.seo_title_width_px;
-        judge!(out, TITLE_TOO_LONG, credit(px <= config.title_max_px),
+        judge!(
+            out,
+            TITLE_TOO_LONG,
+            credit(px <= config.title_max_px),
             "Shorten it to roughly 50–60 characters with the important words first.",
-            "The title is {px} px wide ({chars} characters) and will likely be cut off in results.")
+            "The title is {px} px wide ({chars} characters) and will likely be cut off in results."
+        )
         .detail("px", px)
         .detail("chars", chars)
         .detail("max_px", config.title_max_px);
-        judge!(out, TITLE_TOO_SHORT, credit(chars >= config.title_min_chars as usize),
+        judge!(
+            out,
+            TITLE_TOO_SHORT,
+            credit(chars >= config.title_min_chars as usize),
             "Add the topic and a distinguishing detail, plus the brand if there is room.",
-            "The title has only {chars} characters.")
+            "The title has only {chars} characters."
+        )
         .detail("chars", chars)
         .detail("min_chars", config.title_min_chars);
         if ctx.is_scan() {
@@ -151,9 +223,13 @@ fn title<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report) {
         } else {
             let vars = &info.title_template_leftovers;
             let list = text::examples(vars.iter().map(String::as_str), 20);
-            judge!(out, TITLE_LEFTOVER, credit(vars.is_empty()),
+            judge!(
+                out,
+                TITLE_LEFTOVER,
+                credit(vars.is_empty()),
                 "Fix the SEO plugin's title template, or set a custom title for this page.",
-                "The title contains an unfilled template variable ({list}).")
+                "The title contains an unfilled template variable ({list})."
+            )
             .detail("variables", vars.clone());
         }
     } else {
@@ -166,9 +242,13 @@ fn title<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report) {
 
     if ctx.is_scan() {
         let n = ctx.head().titles.len();
-        judge!(out, TITLE_MULTIPLE, credit(n <= 1),
+        judge!(
+            out,
+            TITLE_MULTIPLE,
+            credit(n <= 1),
             "Keep one title in the head; often a theme and a plugin each print one.",
-            "The page has {n} title elements.")
+            "The page has {n} title elements."
+        )
         .detail("titles", n);
     } else {
         out.not_applicable(TITLE_MULTIPLE);
@@ -177,14 +257,21 @@ fn title<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report) {
 
 fn description<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report) {
     if !ctx.flag("description") {
-        for id in [DESCRIPTION_MISSING, DESCRIPTION_TOO_SHORT, DESCRIPTION_TOO_LONG] {
+        for id in [
+            DESCRIPTION_MISSING,
+            DESCRIPTION_TOO_SHORT,
+            DESCRIPTION_TOO_LONG,
+        ] {
             out.not_applicable(id);
         }
         return;
     }
     let Some(description) = effective_description(ctx) else {
-        out.fail(DESCRIPTION_MISSING, "No meta description is set, so search engines pick the snippet text themselves.")
-            .action("Write a 120–160 character summary that invites the click.");
+        out.fail(
+            DESCRIPTION_MISSING,
+            "No meta description is set, so search engines pick the snippet text themselves.",
+        )
+        .action("Write a 120–160 character summary that invites the click.");
         out.not_applicable(DESCRIPTION_TOO_SHORT);
         out.not_applicable(DESCRIPTION_TOO_LONG);
         return;
@@ -198,13 +285,22 @@ fn description<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report)
     } else {
         1.0
     };
-    judge!(out, DESCRIPTION_TOO_SHORT, short, "Use the space: about 120–160 characters.",
-        "The meta description has only {chars} characters.")
+    judge!(
+        out,
+        DESCRIPTION_TOO_SHORT,
+        short,
+        "Use the space: about 120–160 characters.",
+        "The meta description has only {chars} characters."
+    )
     .detail("chars", chars)
     .detail("min_chars", config.description_short_chars);
-    judge!(out, DESCRIPTION_TOO_LONG, credit(chars <= config.description_max_chars as usize),
+    judge!(
+        out,
+        DESCRIPTION_TOO_LONG,
+        credit(chars <= config.description_max_chars as usize),
         "Trim it to about 155 characters with the key message first.",
-        "The meta description has {chars} characters and will likely be truncated.")
+        "The meta description has {chars} characters and will likely be truncated."
+    )
     .detail("chars", chars)
     .detail("max_chars", config.description_max_chars);
 }
@@ -222,25 +318,41 @@ fn document_metas<P: PageView>(ctx: &Ctx<'_, P>, out: &mut Report) {
     let named = |wanted: &str| {
         metas
             .iter()
-            .filter(move |m| m.name.as_deref().is_some_and(|n| n.trim().eq_ignore_ascii_case(wanted)))
+            .filter(|m| {
+                m.name
+                    .as_deref()
+                    .is_some_and(|n| n.trim().eq_ignore_ascii_case(wanted))
+            })
+            .count()
     };
 
-    let descriptions = named("description").count();
-    judge!(out, DESCRIPTION_MULTIPLE, credit(descriptions <= 1), "Keep a single meta description.",
-        "The page has {descriptions} meta descriptions.")
+    let descriptions = named("description");
+    judge!(
+        out,
+        DESCRIPTION_MULTIPLE,
+        credit(descriptions <= 1),
+        "Keep a single meta description.",
+        "The page has {descriptions} meta descriptions."
+    )
     .detail("descriptions", descriptions);
 
     // Advisory: reported with weight 0 whatever the outcome.
-    let keywords = named("keywords").count();
-    judge!(out, KEYWORDS_PRESENT, credit(keywords == 0),
+    let keywords = named("keywords");
+    judge!(
+        out,
+        KEYWORDS_PRESENT,
+        credit(keywords == 0),
         "Optional: remove it, since it only shows competitors what you target.",
-        "A meta keywords tag is present; Google ignores it.")
+        "A meta keywords tag is present; Google ignores it."
+    )
     .weight(0.0);
 
     let mut missing: Vec<&str> = Vec::new();
     for property in ["og:title", "og:description", "og:image"] {
         let present = metas.iter().any(|m| {
-            m.property.as_deref().is_some_and(|p| p.trim().eq_ignore_ascii_case(property))
+            m.property
+                .as_deref()
+                .is_some_and(|p| p.trim().eq_ignore_ascii_case(property))
                 && !m.content.trim().is_empty()
         });
         if !present {
@@ -248,41 +360,82 @@ fn document_metas<P: PageView>(ctx: &Ctx<'_, P>, out: &mut Report) {
         }
     }
     let list = missing.join(", ");
-    judge!(out, OG_INCOMPLETE, credit(missing.is_empty()),
+    judge!(
+        out,
+        OG_INCOMPLETE,
+        credit(missing.is_empty()),
         "Add og:title, og:description and og:image (1200 × 630 works well).",
-        "Open Graph tags are missing ({list}); shared links may look bare.")
-    .detail("missing", missing.iter().map(|p| (*p).to_owned()).collect::<Vec<String>>());
+        "Open Graph tags are missing ({list}); shared links may look bare."
+    )
+    .detail(
+        "missing",
+        missing
+            .iter()
+            .map(|p| (*p).to_owned())
+            .collect::<Vec<String>>(),
+    );
 }
 
 fn url<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report) {
     let parts = &ctx.info().final_url;
     if parts.url.trim().is_empty() {
-        for id in [URL_SPACES, URL_DOUBLE_SLASH, URL_UNDERSCORE, URL_UPPERCASE, URL_TOO_LONG] {
+        for id in [
+            URL_SPACES,
+            URL_DOUBLE_SLASH,
+            URL_UNDERSCORE,
+            URL_UPPERCASE,
+            URL_TOO_LONG,
+        ] {
             out.not_applicable(id);
         }
         return;
     }
     let path = parts.path.as_str();
 
-    judge!(out, URL_SPACES, credit(!(path.contains(' ') || path.contains("%20"))), "Use hyphens between words.",
-        "The URL contains spaces.")
+    judge!(
+        out,
+        URL_SPACES,
+        credit(!(path.contains(' ') || path.contains("%20"))),
+        "Use hyphens between words.",
+        "The URL contains spaces."
+    )
     .detail("path", path);
     if ctx.is_scan() {
-        judge!(out, URL_DOUBLE_SLASH, credit(!path.contains("//")), "Fix the link or route that produces it.",
-            "The URL path contains a double slash.")
+        judge!(
+            out,
+            URL_DOUBLE_SLASH,
+            credit(!path.contains("//")),
+            "Fix the link or route that produces it.",
+            "The URL path contains a double slash."
+        )
         .detail("path", path);
     } else {
         out.not_applicable(URL_DOUBLE_SLASH);
     }
-    judge!(out, URL_UNDERSCORE, credit(!path.contains('_')),
-        "Prefer hyphens; change a live URL only together with a 301 redirect.", "The URL uses underscores.")
+    judge!(
+        out,
+        URL_UNDERSCORE,
+        credit(!path.contains('_')),
+        "Prefer hyphens; change a live URL only together with a 301 redirect.",
+        "The URL uses underscores."
+    )
     .detail("path", path);
-    judge!(out, URL_UPPERCASE, credit(!has_uppercase_outside_escapes(path)),
-        "Use lowercase URLs to avoid duplicate addresses.", "The URL contains capital letters.")
+    judge!(
+        out,
+        URL_UPPERCASE,
+        credit(!has_uppercase_outside_escapes(path)),
+        "Use lowercase URLs to avoid duplicate addresses.",
+        "The URL contains capital letters."
+    )
     .detail("path", path);
     let n = path.chars().count() + parts.query.as_deref().map_or(0, |q| 1 + q.chars().count());
-    judge!(out, URL_TOO_LONG, credit(n <= config.url_max_chars as usize), "Use a shorter, readable slug.",
-        "The URL is {n} characters long.")
+    judge!(
+        out,
+        URL_TOO_LONG,
+        credit(n <= config.url_max_chars as usize),
+        "Use a shorter, readable slug.",
+        "The URL is {n} characters long."
+    )
     .detail("chars", n)
     .detail("max_chars", config.url_max_chars);
 }
@@ -337,9 +490,13 @@ fn structured_data<P: PageView>(ctx: &Ctx<'_, P>, out: &mut Report) {
         .first()
         .map(|b| b.error.clone().unwrap_or_else(|| "no @type".to_owned()))
         .unwrap_or_default();
-    let builder = judge!(out, SCHEMA_INVALID, credit(n == 0),
+    let builder = judge!(
+        out,
+        SCHEMA_INVALID,
+        credit(n == 0),
         "Fix the JSON-LD and check it with a rich results validator.",
-        "{n} structured data blocks are invalid ({error}).")
+        "{n} structured data blocks are invalid ({error})."
+    )
     .detail("invalid_blocks", n)
     .detail("blocks", blocks.len());
     if n > 0 {

@@ -6,6 +6,7 @@
 //! case folding and mark removal reduce to lowercasing there), and many short texts are folded in one call,
 //! joined by a private-use separator that folding leaves alone.
 
+use siloq_sdk::FindingBuilder;
 use siloq_sdk::prelude::*;
 
 /// Reports a check from its credit: a pass when 1, else a failure or partial credit with the formatted
@@ -108,7 +109,13 @@ pub fn fold_all<P: PageView>(page: &P, texts: &[&str]) -> Vec<String> {
     out
 }
 
-fn flush<P: PageView>(page: &P, batch: &mut String, pending: &mut Vec<usize>, texts: &[&str], out: &mut [String]) {
+fn flush<P: PageView>(
+    page: &P,
+    batch: &mut String,
+    pending: &mut Vec<usize>,
+    texts: &[&str],
+    out: &mut [String],
+) {
     match pending.len() {
         0 => return,
         1 => out[pending[0]] = page.normalize(batch),
@@ -145,7 +152,10 @@ fn chunks(text: &str, max: usize) -> impl Iterator<Item = &str> {
             cut -= 1;
         }
         let head = &rest[..cut];
-        let cut = head.rfind(char::is_whitespace).filter(|&i| i > 0).unwrap_or(cut);
+        let cut = head
+            .rfind(char::is_whitespace)
+            .filter(|&i| i > 0)
+            .unwrap_or(cut);
         let (piece, tail) = rest.split_at(cut);
         rest = tail;
         Some(piece)
@@ -192,18 +202,6 @@ pub fn char_count(text: &str) -> usize {
     n
 }
 
-/// White space collapsed and trimmed.
-pub fn collapse(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
-
 /// The primary language subtag, lowercased (`en-GB` → `en`); empty when unknown.
 pub fn primary_language(info: &PageInfo) -> String {
     info.lang
@@ -241,9 +239,15 @@ mod tests {
 
     #[test]
     fn ascii_folding_and_tokens() {
-        assert_eq!(fold_ascii("  Sourdough\t STARTER:  a Guide "), "sourdough starter: a guide");
+        assert_eq!(
+            fold_ascii("  Sourdough\t STARTER:  a Guide "),
+            "sourdough starter: a guide"
+        );
         let folded = fold_ascii("\"Sourdough\" starter -- 3.5 kg ...");
-        assert_eq!(tokens(&folded).collect::<Vec<_>>(), ["sourdough", "starter", "3.5", "kg"]);
+        assert_eq!(
+            tokens(&folded).collect::<Vec<_>>(),
+            ["sourdough", "starter", "3.5", "kg"]
+        );
         assert_eq!(char_count("  a  bc \n d "), 6);
         assert_eq!(word_count("a -- 3.5 b."), 3);
     }

@@ -22,10 +22,27 @@ pub fn checks() -> Vec<Check> {
     use Severity::*;
     vec![
         Check::new(MISSING, Onpage, Low, "No focus keyphrase set (advisory)"),
-        Check::new(IN_TITLE, Onpage, Medium, "Keyphrase not at the start of the title").requires(Keyphrase),
-        Check::new(IN_DESCRIPTION, Onpage, Medium, "Keyphrase not used once in the meta description")
-            .requires(Keyphrase),
-        Check::new(IN_INTRO, Onpage, Medium, "Keyphrase not in the opening paragraph").requires(Keyphrase),
+        Check::new(
+            IN_TITLE,
+            Onpage,
+            Medium,
+            "Keyphrase not at the start of the title",
+        )
+        .requires(Keyphrase),
+        Check::new(
+            IN_DESCRIPTION,
+            Onpage,
+            Medium,
+            "Keyphrase not used once in the meta description",
+        )
+        .requires(Keyphrase),
+        Check::new(
+            IN_INTRO,
+            Onpage,
+            Medium,
+            "Keyphrase not in the opening paragraph",
+        )
+        .requires(Keyphrase),
         Check::new(DENSITY, Onpage, Medium, "Keyphrase density out of range").requires(Keyphrase),
         Check::new(STUFFING, Onpage, High, "Keyword stuffing").requires(Keyphrase),
     ]
@@ -49,7 +66,12 @@ impl<'k> Phrase<'k> {
         if tokens.is_empty() {
             return None;
         }
-        let mut words: Vec<&str> = keyphrase.words.iter().map(String::as_str).filter(|w| !w.is_empty()).collect();
+        let mut words: Vec<&str> = keyphrase
+            .words
+            .iter()
+            .map(String::as_str)
+            .filter(|w| !w.is_empty())
+            .collect();
         if words.is_empty() {
             words = tokens.clone();
         }
@@ -57,7 +79,12 @@ impl<'k> Phrase<'k> {
         let raw = keyphrase.text.trim();
         let quoted = |c: char| matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{201E}');
         let exact = raw.chars().count() >= 2 && raw.starts_with(quoted) && raw.ends_with(quoted);
-        Some(Phrase { tokens, lead, words, exact })
+        Some(Phrase {
+            tokens,
+            lead,
+            words,
+            exact,
+        })
     }
 
     /// Number of content words (L of the density formula).
@@ -67,7 +94,8 @@ impl<'k> Phrase<'k> {
 
     /// The exact token sequence occurs in `unit`.
     fn sequence_in(&self, unit: &[&str]) -> bool {
-        unit.windows(self.tokens.len()).any(|w| w == self.tokens.as_slice())
+        unit.windows(self.tokens.len())
+            .any(|w| w == self.tokens.as_slice())
     }
 
     /// The keyphrase is found in `unit`: all content words (exact: the token sequence).
@@ -83,7 +111,9 @@ impl<'k> Phrase<'k> {
     /// token sequence).
     fn matches(&self, unit: &[&str]) -> usize {
         if self.exact {
-            unit.windows(self.tokens.len()).filter(|w| *w == self.tokens.as_slice()).count()
+            unit.windows(self.tokens.len())
+                .filter(|w| *w == self.tokens.as_slice())
+                .count()
         } else {
             self.words
                 .iter()
@@ -96,8 +126,13 @@ impl<'k> Phrase<'k> {
     /// `unit` (a title) starts with the keyphrase once its leading function words are dropped. The keyphrase
     /// may itself start with function words ("how to ..."): it matches with or without them.
     fn starts(&self, unit: &[&str], unit_lead: usize) -> bool {
-        let core = if self.exact { &self.tokens[..] } else { &self.tokens[self.lead..] };
-        (0..=unit_lead.min(unit.len())).any(|i| unit[i..].starts_with(&self.tokens) || unit[i..].starts_with(core))
+        let core = if self.exact {
+            &self.tokens[..]
+        } else {
+            &self.tokens[self.lead..]
+        };
+        (0..=unit_lead.min(unit.len()))
+            .any(|i| unit[i..].starts_with(&self.tokens) || unit[i..].starts_with(core))
     }
 }
 
@@ -106,9 +141,12 @@ pub fn evaluate<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report
     let phrase = keyphrase.and_then(Phrase::new);
     let (Some(keyphrase), Some(phrase)) = (keyphrase, phrase) else {
         // Advisory: weight 0 whatever the outcome.
-        out.fail(MISSING, "No focus keyphrase is set, so keyphrase checks were skipped.")
-            .action("Set a focus keyphrase (in the SEO plugin or in Siloq) to unlock them.")
-            .weight(0.0);
+        out.fail(
+            MISSING,
+            "No focus keyphrase is set, so keyphrase checks were skipped.",
+        )
+        .action("Set a focus keyphrase (in the SEO plugin or in Siloq) to unlock them.")
+        .weight(0.0);
         for id in [IN_TITLE, IN_DESCRIPTION, IN_INTRO, DENSITY, STUFFING] {
             out.not_applicable(id);
         }
@@ -143,14 +181,28 @@ fn in_title<P: PageView>(ctx: &Ctx<'_, P>, phrase: &Phrase<'_>, shown: &str, out
     } else {
         0.0
     };
-    let problem = if credit > 0.0 { "is not at the start of" } else { "is missing from" };
-    judge!(out, IN_TITLE, credit, "Put the keyphrase near the start of the title.",
-        "The focus keyphrase \"{shown}\" {problem} the title.")
+    let problem = if credit > 0.0 {
+        "is not at the start of"
+    } else {
+        "is missing from"
+    };
+    judge!(
+        out,
+        IN_TITLE,
+        credit,
+        "Put the keyphrase near the start of the title.",
+        "The focus keyphrase \"{shown}\" {problem} the title."
+    )
     .detail("keyphrase", shown)
     .detail("title", title);
 }
 
-fn in_description<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, phrase: &Phrase<'_>, out: &mut Report) {
+fn in_description<P: PageView>(
+    ctx: &Ctx<'_, P>,
+    config: &Config,
+    phrase: &Phrase<'_>,
+    out: &mut Report,
+) {
     let Some(description) = effective_description(ctx).filter(|_| ctx.flag("description")) else {
         out.not_applicable(IN_DESCRIPTION);
         return;
@@ -171,9 +223,18 @@ fn in_description<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, phrase: &Phras
         n += usize::from(phrase.found_in(&unit));
     }
     let passes = n >= 1 && n <= config.description_max_keyphrase_sentences as usize;
-    let problem = if n == 0 { "does not mention" } else { "repeats" };
-    judge!(out, IN_DESCRIPTION, credit(passes), "Use the keyphrase once, naturally.",
-        "The meta description {problem} the keyphrase ({n} sentences).")
+    let problem = if n == 0 {
+        "does not mention"
+    } else {
+        "repeats"
+    };
+    judge!(
+        out,
+        IN_DESCRIPTION,
+        credit(passes),
+        "Use the keyphrase once, naturally.",
+        "The meta description {problem} the keyphrase ({n} sentences)."
+    )
     .detail("sentences_with_keyphrase", n)
     .detail("sentences", sentences.len());
 }
@@ -185,9 +246,14 @@ fn in_intro<P: PageView>(ctx: &Ctx<'_, P>, phrase: &Phrase<'_>, out: &mut Report
     };
     let sentences = ctx.sentences();
     let start = (first.first_sentence as usize).min(sentences.len());
-    let end = start.saturating_add(first.sentence_count as usize).min(sentences.len());
+    let end = start
+        .saturating_add(first.sentence_count as usize)
+        .min(sentences.len());
     let texts: Vec<&str> = if start < end {
-        sentences[start..end].iter().map(|s| s.text.as_str()).collect()
+        sentences[start..end]
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect()
     } else {
         sentences
             .iter()
@@ -219,8 +285,14 @@ fn in_intro<P: PageView>(ctx: &Ctx<'_, P>, phrase: &Phrase<'_>, out: &mut Report
     } else {
         "The keyphrase is not in the opening paragraph."
     };
-    judge!(out, IN_INTRO, credit, "Mention the topic in the first sentence or two.", "{message}")
-        .detail("sentences", texts.len());
+    judge!(
+        out,
+        IN_INTRO,
+        credit,
+        "Mention the topic in the first sentence or two.",
+        "{message}"
+    )
+    .detail("sentences", texts.len());
 }
 
 /// `keyphrase.density` and `keyphrase.stuffing` share the weighted density (Yoast's formula):
@@ -237,7 +309,12 @@ fn density<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, phrase: &Phrase<'_>, 
         .sentences()
         .iter()
         .map(|s| s.text.as_str())
-        .chain(ctx.headings().iter().filter(|h| h.in_main).map(|h| h.text.as_str()))
+        .chain(
+            ctx.headings()
+                .iter()
+                .filter(|h| h.in_main)
+                .map(|h| h.text.as_str()),
+        )
         .collect();
     let folded = fold_all(ctx.page, &units);
     drop(units);
@@ -251,20 +328,32 @@ fn density<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, phrase: &Phrase<'_>, 
     let d = count as f64 / f64::from(words) * 100.0 * (0.7 + phrase.len() as f64 / 3.0);
     let pct = format!("{d:.2}");
 
-    let in_band = d >= config.density_min_pct && d <= config.density_max_pct && count >= config.density_min_matches as usize;
+    let in_band = d >= config.density_min_pct
+        && d <= config.density_max_pct
+        && count >= config.density_min_matches as usize;
     let action = if d > config.density_max_pct {
         "Too many: cut repetitions."
     } else {
         "Too few: use the keyphrase or close variants where natural."
     };
-    judge!(out, DENSITY, credit(in_band), action, "The keyphrase appears {count} times (weighted density {pct} %).")
-        .detail("matches", count)
-        .detail("words", words)
-        .detail("density_pct", text::round2(d));
+    judge!(
+        out,
+        DENSITY,
+        credit(in_band),
+        action,
+        "The keyphrase appears {count} times (weighted density {pct} %)."
+    )
+    .detail("matches", count)
+    .detail("words", words)
+    .detail("density_pct", text::round2(d));
 
-    judge!(out, STUFFING, credit(d <= config.stuffing_pct),
+    judge!(
+        out,
+        STUFFING,
+        credit(d <= config.stuffing_pct),
         "Rewrite with synonyms and natural wording; aim for 0.5–3 %.",
-        "The keyphrase appears {count} times ({pct} %), which reads as keyword stuffing.")
+        "The keyphrase appears {count} times ({pct} %), which reads as keyword stuffing."
+    )
     .detail("matches", count)
     .detail("density_pct", text::round2(d));
 }

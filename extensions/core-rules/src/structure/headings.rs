@@ -1,10 +1,10 @@
 //! Heading checks: the H1 (per mode), empty headings, skipped levels and the spacing of subheadings.
 
 use super::{Config, heading_ref};
+use crate::content::text::AffectedAll;
 use crate::content::text::word_count;
 use crate::content::{banded, credit};
 use crate::ctx::Ctx;
-use crate::content::text::AffectedAll;
 use crate::judge;
 use siloq_sdk::prelude::*;
 
@@ -21,11 +21,23 @@ pub fn checks() -> Vec<Check> {
     use Severity::*;
     vec![
         Check::new(H1_MISSING, Structure, High, "No H1 heading").requires(FullDocument),
-        Check::new(H1_MULTIPLE, Structure, Medium, "More than one H1 heading").requires(FullDocument),
-        Check::new(H1_IN_CONTENT, Structure, Medium, "H1 heading inside the content").requires(Wordpress),
+        Check::new(H1_MULTIPLE, Structure, Medium, "More than one H1 heading")
+            .requires(FullDocument),
+        Check::new(
+            H1_IN_CONTENT,
+            Structure,
+            Medium,
+            "H1 heading inside the content",
+        )
+        .requires(Wordpress),
         Check::new(EMPTY, Structure, Medium, "Empty headings"),
         Check::new(SKIPPED_LEVEL, Structure, Low, "Skipped heading level"),
-        Check::new(SUBHEADINGS, Structure, Medium, "Long stretches of text without a subheading"),
+        Check::new(
+            SUBHEADINGS,
+            Structure,
+            Medium,
+            "Long stretches of text without a subheading",
+        ),
     ]
 }
 
@@ -40,12 +52,22 @@ pub fn evaluate<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report
     let headings = ctx.headings();
     let h1 = headings.iter().filter(|h| h.level == 1).count();
     if ctx.is_scan() {
-        judge!(out, H1_MISSING, credit(h1 > 0), "Add one H1 that states what the page is about.",
-            "The page has no H1 heading.")
+        judge!(
+            out,
+            H1_MISSING,
+            credit(h1 > 0),
+            "Add one H1 that states what the page is about.",
+            "The page has no H1 heading."
+        )
         .detail("h1", h1);
         let h1_refs = headings.iter().filter(|h| h.level == 1).map(heading_ref);
-        judge!(out, H1_MULTIPLE, credit(h1 <= 1), "Keep one H1 and turn the others into H2.",
-            "The page has {h1} H1 headings.")
+        judge!(
+            out,
+            H1_MULTIPLE,
+            credit(h1 <= 1),
+            "Keep one H1 and turn the others into H2.",
+            "The page has {h1} H1 headings."
+        )
         .detail("h1", h1)
         .affected_all(h1_refs.filter(|_| h1 > 1));
         out.not_applicable(H1_IN_CONTENT);
@@ -64,11 +86,18 @@ pub fn evaluate<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report
         return;
     }
 
-    let empty: Vec<&Heading> = headings.iter().filter(|h| word_count(&h.text) == 0).collect();
+    let empty: Vec<&Heading> = headings
+        .iter()
+        .filter(|h| word_count(&h.text) == 0)
+        .collect();
     let n = empty.len();
-    judge!(out, EMPTY, credit(n == 0),
+    judge!(
+        out,
+        EMPTY,
+        credit(n == 0),
         "Give them text or remove them; page builders often leave empty heading widgets.",
-        "{n} headings are empty.")
+        "{n} headings are empty."
+    )
     .detail("empty", n)
     .detail("headings", headings.len())
     .affected_all(empty.iter().map(|h| format!("H{}", h.level)));
@@ -85,8 +114,13 @@ pub fn evaluate<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report
         previous = heading.level;
     }
     let (from, to) = jump.map_or((0, 0), |(from, h)| (from, h.level));
-    judge!(out, SKIPPED_LEVEL, credit(jump.is_none()), "Nest headings in order: H1, H2, H3.",
-        "Heading levels jump from H{from} to H{to}.")
+    judge!(
+        out,
+        SKIPPED_LEVEL,
+        credit(jump.is_none()),
+        "Nest headings in order: H1, H2, H3.",
+        "Heading levels jump from H{from} to H{to}."
+    )
     .detail("jumps", jumps)
     .affected_all(jump.map(|(_, h)| heading_ref(h)));
 }
@@ -100,13 +134,19 @@ fn subheading_distribution<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: 
     }
     let headings = ctx.headings();
     // Words of the main region outside headings: the offsets count those.
-    let heading_words: usize = headings.iter().filter(|h| h.in_main).map(|h| word_count(&h.text)).sum();
+    let heading_words: usize = headings
+        .iter()
+        .filter(|h| h.in_main)
+        .map(|h| word_count(&h.text))
+        .sum();
     let body_words = (words as usize).saturating_sub(heading_words) as u32;
 
     let mut previous = 0u32;
     let mut blocks: Vec<u32> = Vec::new();
     for heading in headings.iter().filter(|h| h.in_main && h.level >= 2) {
-        let offset = heading.word_offset.clamp(previous, body_words.max(previous));
+        let offset = heading
+            .word_offset
+            .clamp(previous, body_words.max(previous));
         blocks.push(offset - previous);
         previous = offset;
     }
@@ -115,19 +155,35 @@ fn subheading_distribution<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: 
         let max = words;
         let passes = max <= config.subheading_max_words;
         let long = usize::from(!passes);
-        judge!(out, SUBHEADINGS, credit(passes), "Add a descriptive subheading every 250–300 words.",
-            "{long} sections run longer than 300 words without a subheading (longest {max}).")
+        judge!(
+            out,
+            SUBHEADINGS,
+            credit(passes),
+            "Add a descriptive subheading every 250–300 words.",
+            "{long} sections run longer than 300 words without a subheading (longest {max})."
+        )
         .detail("subheadings", 0u32)
         .detail("longest", max);
         return;
     }
     blocks.push(body_words.saturating_sub(previous));
     let max = blocks.iter().copied().max().unwrap_or(0);
-    let long = blocks.iter().filter(|&&b| b > config.subheading_max_words).count();
+    let long = blocks
+        .iter()
+        .filter(|&&b| b > config.subheading_max_words)
+        .count();
     let limit = config.subheading_max_words;
-    judge!(out, SUBHEADINGS, banded(max, config.subheading_max_words, config.subheading_partial_words),
+    judge!(
+        out,
+        SUBHEADINGS,
+        banded(
+            max,
+            config.subheading_max_words,
+            config.subheading_partial_words
+        ),
         "Add a descriptive subheading every 250–300 words.",
-        "{long} sections run longer than {limit} words without a subheading (longest {max}).")
+        "{long} sections run longer than {limit} words without a subheading (longest {max})."
+    )
     .detail("subheadings", subheadings)
     .detail("long_sections", long)
     .detail("longest", max);

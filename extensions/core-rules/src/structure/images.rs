@@ -3,9 +3,9 @@
 
 use super::Config;
 use crate::content::credit;
+use crate::content::text::AffectedAll;
 use crate::content::text::{char_count, fold_all};
 use crate::ctx::Ctx;
-use crate::content::text::AffectedAll;
 use crate::judge;
 use siloq_sdk::prelude::*;
 use std::collections::BTreeMap;
@@ -21,27 +21,57 @@ pub fn checks() -> Vec<Check> {
     use Category::Structure;
     use Severity::*;
     vec![
-        Check::new(ALT_MISSING, Structure, Medium, "Images without alt attribute"),
+        Check::new(
+            ALT_MISSING,
+            Structure,
+            Medium,
+            "Images without alt attribute",
+        ),
         Check::new(ALT_TOO_LONG, Structure, Low, "Alt text too long"),
-        Check::new(ALT_DUPLICATE, Structure, Low, "Same alt text on different images"),
+        Check::new(
+            ALT_DUPLICATE,
+            Structure,
+            Low,
+            "Same alt text on different images",
+        ),
         Check::new(NONE, Structure, Low, "No images in the content"),
-        Check::new(NO_DIMENSIONS, Structure, Low, "Images without width and height").requires(FullDocument),
+        Check::new(
+            NO_DIMENSIONS,
+            Structure,
+            Low,
+            "Images without width and height",
+        )
+        .requires(FullDocument),
     ]
 }
 
 /// The effective source of an image, for references and comparisons.
 fn source(image: &Image) -> &str {
-    image.src_abs.as_deref().filter(|s| !s.is_empty()).unwrap_or(&image.src)
+    image
+        .src_abs
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .unwrap_or(&image.src)
 }
 
 /// The alt text when it is present and not blank.
 fn alt_text(image: &Image) -> Option<&str> {
-    image.alt.as_deref().map(str::trim).filter(|a| !a.is_empty())
+    image
+        .alt
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
 }
 
 pub fn evaluate<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report) {
     if !ctx.flag("images") {
-        for id in [ALT_MISSING, ALT_TOO_LONG, ALT_DUPLICATE, NONE, NO_DIMENSIONS] {
+        for id in [
+            ALT_MISSING,
+            ALT_TOO_LONG,
+            ALT_DUPLICATE,
+            NONE,
+            NO_DIMENSIONS,
+        ] {
             out.not_applicable(id);
         }
         return;
@@ -54,8 +84,13 @@ pub fn evaluate<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report
     let words = ctx.info().word_count_main;
     if ctx.flag("text") && words >= config.images_min_words {
         let in_main = images.iter().filter(|i| i.in_main).count();
-        judge!(out, NONE, credit(in_main > 0), "Add at least one relevant image or diagram.",
-            "The content has no images.")
+        judge!(
+            out,
+            NONE,
+            credit(in_main > 0),
+            "Add at least one relevant image or diagram.",
+            "The content has no images."
+        )
         .detail("images", in_main)
         .detail("words", words);
     } else {
@@ -63,11 +98,18 @@ pub fn evaluate<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report
     }
 
     if ctx.is_scan() && !images.is_empty() {
-        let missing: Vec<&Image> = images.iter().filter(|i| i.width.is_none() || i.height.is_none()).collect();
+        let missing: Vec<&Image> = images
+            .iter()
+            .filter(|i| i.width.is_none() || i.height.is_none())
+            .collect();
         let n = missing.len();
-        judge!(out, NO_DIMENSIONS, credit(n == 0),
+        judge!(
+            out,
+            NO_DIMENSIONS,
+            credit(n == 0),
             "Set width and height (or an aspect ratio) to prevent layout shift.",
-            "{n} images have no width and height.")
+            "{n} images have no width and height."
+        )
         .detail("images_without_dimensions", n)
         .detail("images", images.len())
         .affected_all(missing.iter().map(|i| source(i)));
@@ -97,9 +139,13 @@ fn alt_missing(config: &Config, images: &[Image], out: &mut Report) {
     } else {
         0.0
     };
-    judge!(out, ALT_MISSING, credit,
+    judge!(
+        out,
+        ALT_MISSING,
+        credit,
         "Describe informative images in alt text; use alt=\"\" for purely decorative ones.",
-        "{n} of {m} images have no alt attribute.")
+        "{n} of {m} images have no alt attribute."
+    )
     .detail("missing", n)
     .detail("images", m)
     .affected_all(missing.iter().map(|i| source(i)));
@@ -112,10 +158,17 @@ fn alt_too_long(config: &Config, images: &[Image], out: &mut Report) {
         return;
     }
     let limit = config.alt_max_chars as usize;
-    let long: Vec<&Image> = with_alt.filter(|i| alt_text(i).is_some_and(|a| char_count(a) > limit)).collect();
+    let long: Vec<&Image> = with_alt
+        .filter(|i| alt_text(i).is_some_and(|a| char_count(a) > limit))
+        .collect();
     let n = long.len();
-    judge!(out, ALT_TOO_LONG, credit(n == 0), "Keep alt text short and specific.",
-        "{n} images have alt text longer than {limit} characters.")
+    judge!(
+        out,
+        ALT_TOO_LONG,
+        credit(n == 0),
+        "Keep alt text short and specific.",
+        "{n} images have alt text longer than {limit} characters."
+    )
     .detail("long_alts", n)
     .detail("max_chars", limit)
     .affected_all(long.iter().map(|i| source(i)));
@@ -123,7 +176,10 @@ fn alt_too_long(config: &Config, images: &[Image], out: &mut Report) {
 
 /// One folded alt text used on images with two or more different sources.
 fn alt_duplicate<P: PageView>(ctx: &Ctx<'_, P>, images: &[Image], out: &mut Report) {
-    let with_alt: Vec<(&Image, &str)> = images.iter().filter_map(|i| alt_text(i).map(|a| (i, a))).collect();
+    let with_alt: Vec<(&Image, &str)> = images
+        .iter()
+        .filter_map(|i| alt_text(i).map(|a| (i, a)))
+        .collect();
     if with_alt.len() < 2 {
         out.not_applicable(ALT_DUPLICATE);
         return;
@@ -148,8 +204,13 @@ fn alt_duplicate<P: PageView>(ctx: &Ctx<'_, P>, images: &[Image], out: &mut Repo
         .collect();
     let n = shared.len();
     let example = shared.first().map(|(_, alt)| *alt).unwrap_or_default();
-    judge!(out, ALT_DUPLICATE, credit(n == 0), "Describe each image on its own terms.",
-        "{n} images share alt text with a different image (\"{example}\").")
+    judge!(
+        out,
+        ALT_DUPLICATE,
+        credit(n == 0),
+        "Describe each image on its own terms.",
+        "{n} images share alt text with a different image (\"{example}\")."
+    )
     .detail("images", n)
     .affected_all(shared.iter().map(|(i, _)| source(i)));
 }

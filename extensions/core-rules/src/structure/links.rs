@@ -4,9 +4,9 @@
 use super::Config;
 use super::urls::{self, HostPattern};
 use crate::content::credit;
+use crate::content::text::AffectedAll;
 use crate::content::text::examples;
 use crate::ctx::Ctx;
-use crate::content::text::AffectedAll;
 use crate::judge;
 use serde::Deserialize;
 use siloq_sdk::prelude::*;
@@ -32,16 +32,53 @@ pub fn checks() -> Vec<Check> {
     use Category::Structure;
     use Severity::*;
     vec![
-        Check::new(INTERNAL_NONE, Structure, Medium, "No internal links in the content"),
-        Check::new(INTERNAL_ALL_NOFOLLOW, Structure, Medium, "All internal links are nofollow"),
-        Check::new(OUTBOUND_NONE, Structure, Low, "No outbound links in the content"),
+        Check::new(
+            INTERNAL_NONE,
+            Structure,
+            Medium,
+            "No internal links in the content",
+        ),
+        Check::new(
+            INTERNAL_ALL_NOFOLLOW,
+            Structure,
+            Medium,
+            "All internal links are nofollow",
+        ),
+        Check::new(
+            OUTBOUND_NONE,
+            Structure,
+            Low,
+            "No outbound links in the content",
+        ),
         Check::new(TEXT_GENERIC, Structure, Medium, "Vague link text"),
-        Check::new(EMPTY_ANCHOR, Structure, Medium, "Links without readable text"),
-        Check::new(NOT_CRAWLABLE, Structure, Medium, "Links crawlers cannot follow").requires(FullDocument),
-        Check::new(LOCALHOST, Structure, High, "Links to a development or private host"),
+        Check::new(
+            EMPTY_ANCHOR,
+            Structure,
+            Medium,
+            "Links without readable text",
+        ),
+        Check::new(
+            NOT_CRAWLABLE,
+            Structure,
+            Medium,
+            "Links crawlers cannot follow",
+        )
+        .requires(FullDocument),
+        Check::new(
+            LOCALHOST,
+            Structure,
+            High,
+            "Links to a development or private host",
+        ),
         Check::new(TOO_MANY, Structure, Low, "Too many links").requires(FullDocument),
         Check::new(BROKEN_INTERNAL, Structure, High, "Broken internal links").requires(LinkStatus),
-        Check::new(TO_REDIRECT, Structure, Low, "Internal links to redirecting URLs").requires(LinkStatus),
+        Check::new(
+            TO_REDIRECT,
+            Structure,
+            Low,
+            "Internal links to redirecting URLs",
+        )
+        .requires(LinkStatus),
         Check::new(DEAD_END, Structure, Low, "Page links nowhere").requires(FullDocument),
     ]
 }
@@ -61,7 +98,10 @@ fn has_href(link: &Link) -> bool {
 
 /// The link as an `affected` reference.
 fn link_ref(link: &Link) -> &str {
-    link.href_abs.as_deref().filter(|h| !h.is_empty()).unwrap_or(&link.href)
+    link.href_abs
+        .as_deref()
+        .filter(|h| !h.is_empty())
+        .unwrap_or(&link.href)
 }
 
 pub fn evaluate<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report) {
@@ -105,16 +145,31 @@ fn main_region<P: PageView>(ctx: &Ctx<'_, P>, links: &[Link], page: &str, out: &
     let in_main = || links.iter().filter(|l| l.in_main && is_web(l));
     // A link back to the page itself is not a link to another page.
     let internal: Vec<&Link> = in_main()
-        .filter(|l| l.internal && l.href_abs.as_deref().is_none_or(|h| urls::normalize(h) != page))
+        .filter(|l| {
+            l.internal
+                && l.href_abs
+                    .as_deref()
+                    .is_none_or(|h| urls::normalize(h) != page)
+        })
         .collect();
     let external = in_main().filter(|l| !l.internal).count();
 
     if ctx.flag("text") {
-        judge!(out, INTERNAL_NONE, credit(!internal.is_empty()), "Add two or three contextual links to related pages.",
-            "The content does not link to any other page on the site.")
+        judge!(
+            out,
+            INTERNAL_NONE,
+            credit(!internal.is_empty()),
+            "Add two or three contextual links to related pages.",
+            "The content does not link to any other page on the site."
+        )
         .detail("internal_links", internal.len());
-        judge!(out, OUTBOUND_NONE, credit(external > 0), "Link to authoritative sources where they help the reader.",
-            "The content does not cite any external source.")
+        judge!(
+            out,
+            OUTBOUND_NONE,
+            credit(external > 0),
+            "Link to authoritative sources where they help the reader.",
+            "The content does not cite any external source."
+        )
         .detail("external_links", external);
     } else {
         out.not_applicable(INTERNAL_NONE);
@@ -124,8 +179,13 @@ fn main_region<P: PageView>(ctx: &Ctx<'_, P>, links: &[Link], page: &str, out: &
     if ctx.flag("markup") && !internal.is_empty() {
         let n = internal.len();
         let all = internal.iter().all(|l| nofollow(l));
-        judge!(out, INTERNAL_ALL_NOFOLLOW, credit(!all), "Remove nofollow from links to your own pages.",
-            "All {n} internal links in the content are nofollow.")
+        judge!(
+            out,
+            INTERNAL_ALL_NOFOLLOW,
+            credit(!all),
+            "Remove nofollow from links to your own pages.",
+            "All {n} internal links in the content are nofollow."
+        )
         .detail("internal_links", n)
         .detail("nofollow", internal.iter().filter(|l| nofollow(l)).count());
     } else {
@@ -143,13 +203,21 @@ fn text_generic(links: &[Link], out: &mut Report) {
     let generic: Vec<&Link> = links
         .iter()
         .filter(|l| {
-            l.generic_text && has_href(l) && matches!(l.kind, LinkKind::Web | LinkKind::Other) && !nofollow(l)
+            l.generic_text
+                && has_href(l)
+                && matches!(l.kind, LinkKind::Web | LinkKind::Other)
+                && !nofollow(l)
         })
         .collect();
     let n = generic.len();
     let example = generic.first().map(|l| l.text.trim()).unwrap_or_default();
-    judge!(out, TEXT_GENERIC, credit(n == 0), "Use link text that says where the link goes.",
-        "{n} links use vague text such as \"{example}\".")
+    judge!(
+        out,
+        TEXT_GENERIC,
+        credit(n == 0),
+        "Use link text that says where the link goes.",
+        "{n} links use vague text such as \"{example}\"."
+    )
     .detail("generic_links", n)
     .affected_all(generic.iter().map(|l| link_ref(l)));
 }
@@ -161,10 +229,17 @@ fn empty_anchor<P: PageView>(ctx: &Ctx<'_, P>, links: &[Link], out: &mut Report)
         out.not_applicable(EMPTY_ANCHOR);
         return;
     }
-    let empty: Vec<&Link> = with_href.filter(|l| l.accessible_name.trim().is_empty()).collect();
+    let empty: Vec<&Link> = with_href
+        .filter(|l| l.accessible_name.trim().is_empty())
+        .collect();
     let n = empty.len();
-    judge!(out, EMPTY_ANCHOR, credit(n == 0), "Add text, an image alt or an aria-label to icon and image links.",
-        "{n} links have no readable text.")
+    judge!(
+        out,
+        EMPTY_ANCHOR,
+        credit(n == 0),
+        "Add text, an image alt or an aria-label to icon and image links.",
+        "{n} links have no readable text."
+    )
     .detail("empty_links", n)
     .affected_all(empty.iter().map(|l| link_ref(l)));
 }
@@ -177,8 +252,16 @@ fn localhost<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, links: &[Link], out
     }
     let mut bad: Vec<(&Link, String)> = Vec::new();
     if links.iter().any(is_web) {
-        let mut patterns: Vec<HostPattern> = config.dev_hosts.iter().filter_map(|p| HostPattern::parse(p)).collect();
-        patterns.extend(staging_hosts(ctx).iter().filter_map(|p| HostPattern::parse(p)));
+        let mut patterns: Vec<HostPattern> = config
+            .dev_hosts
+            .iter()
+            .filter_map(|p| HostPattern::parse(p))
+            .collect();
+        patterns.extend(
+            staging_hosts(ctx)
+                .iter()
+                .filter_map(|p| HostPattern::parse(p)),
+        );
         for link in links.iter().filter(|l| is_web(l)) {
             let Some(host) = link.href_abs.as_deref().and_then(urls::host) else {
                 continue;
@@ -194,10 +277,21 @@ fn localhost<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, links: &[Link], out
     hosts.sort_unstable();
     hosts.dedup();
     let list = examples(hosts.iter().copied(), EXAMPLES);
-    judge!(out, LOCALHOST, credit(n == 0), "Replace them with the live production URLs.",
-        "{n} links point to a development or private host ({list}).")
+    judge!(
+        out,
+        LOCALHOST,
+        credit(n == 0),
+        "Replace them with the live production URLs.",
+        "{n} links point to a development or private host ({list})."
+    )
     .detail("dev_links", n)
-    .detail("hosts", hosts.iter().map(|h| (*h).to_owned()).collect::<Vec<String>>())
+    .detail(
+        "hosts",
+        hosts
+            .iter()
+            .map(|h| (*h).to_owned())
+            .collect::<Vec<String>>(),
+    )
     .affected_all(bad.iter().map(|(l, _)| link_ref(l)));
 }
 
@@ -237,7 +331,9 @@ fn targets<P: PageView>(ctx: &Ctx<'_, P>, links: &[Link], page: &str, out: &mut 
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut distinct: Vec<(String, Option<u16>)> = Vec::new();
     for link in links.iter().filter(|l| is_web(l) && l.internal) {
-        let Some(href) = link.href_abs.as_deref() else { continue };
+        let Some(href) = link.href_abs.as_deref() else {
+            continue;
+        };
         let target = urls::normalize(href);
         if target == page {
             continue;
@@ -259,7 +355,11 @@ fn targets<P: PageView>(ctx: &Ctx<'_, P>, links: &[Link], page: &str, out: &mut 
         ctx.page
             .fact("analysis.link_checks")
             .and_then(|json| serde_json::from_str::<BTreeMap<String, LinkCheck>>(&json).ok())
-            .map(|m| m.into_iter().map(|(url, check)| (urls::normalize(&url), check)).collect())
+            .map(|m| {
+                m.into_iter()
+                    .map(|(url, check)| (urls::normalize(&url), check))
+                    .collect()
+            })
             .unwrap_or_default()
     };
 
@@ -276,7 +376,9 @@ fn targets<P: PageView>(ctx: &Ctx<'_, P>, links: &[Link], page: &str, out: &mut 
         known += 1;
         let redirect = first.is_some_and(|s| (300..400).contains(&s));
         // Without the final status, a redirect's outcome is unknown: it counts as a redirect only.
-        let last = check.and_then(|c| c.last).or(if redirect { None } else { first });
+        let last = check
+            .and_then(|c| c.last)
+            .or(if redirect { None } else { first });
         if timed_out || last.is_some_and(|s| (400..600).contains(&s)) {
             broken.push(target);
         }
@@ -291,15 +393,25 @@ fn targets<P: PageView>(ctx: &Ctx<'_, P>, links: &[Link], page: &str, out: &mut 
     }
     let n = broken.len();
     let list = examples(broken.iter().copied(), EXAMPLES);
-    judge!(out, BROKEN_INTERNAL, credit(n == 0), "Fix or remove them; redirect dead URLs that still get visits.",
-        "{n} internal links are broken ({list}).")
+    judge!(
+        out,
+        BROKEN_INTERNAL,
+        credit(n == 0),
+        "Fix or remove them; redirect dead URLs that still get visits.",
+        "{n} internal links are broken ({list})."
+    )
     .detail("broken_targets", n)
     .detail("checked_targets", known)
     .affected_all(broken.iter().map(|t| *t));
     let n = redirecting.len();
     let list = examples(redirecting.iter().copied(), EXAMPLES);
-    judge!(out, TO_REDIRECT, credit(n == 0), "Link straight to the final URL.",
-        "{n} internal links point at URLs that redirect ({list}).")
+    judge!(
+        out,
+        TO_REDIRECT,
+        credit(n == 0),
+        "Link straight to the final URL.",
+        "{n} internal links point at URLs that redirect ({list})."
+    )
     .detail("redirecting_targets", n)
     .detail("checked_targets", known)
     .affected_all(redirecting.iter().map(|t| *t));
@@ -313,24 +425,50 @@ fn document(config: &Config, links: &[Link], out: &mut Report) {
         let blocked: Vec<&Link> = links.iter().filter(|l| !l.crawlable).collect();
         let n = blocked.len();
         let shown = |l: &&Link| -> String {
-            if l.href.is_empty() { "onclick without href".to_owned() } else { l.href.clone() }
+            if l.href.is_empty() {
+                "onclick without href".to_owned()
+            } else {
+                l.href.clone()
+            }
         };
-        let list = examples(blocked.iter().map(shown).collect::<Vec<_>>().iter().map(String::as_str), EXAMPLES);
-        judge!(out, NOT_CRAWLABLE, credit(n == 0),
+        let list = examples(
+            blocked
+                .iter()
+                .map(shown)
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str),
+            EXAMPLES,
+        );
+        judge!(
+            out,
+            NOT_CRAWLABLE,
+            credit(n == 0),
             "Use real href URLs instead of javascript:, file: links or click handlers.",
-            "{n} links cannot be followed by crawlers ({list}).")
+            "{n} links cannot be followed by crawlers ({list})."
+        )
         .detail("uncrawlable_links", n)
         .affected_all(blocked.iter().map(shown));
     }
 
     let n = links.iter().filter(|l| has_href(l)).count();
-    judge!(out, TOO_MANY, credit(n <= config.max_links as usize),
-        "Trim long navigation and footer lists; keep the links that matter.", "The page has {n} links.")
+    judge!(
+        out,
+        TOO_MANY,
+        credit(n <= config.max_links as usize),
+        "Trim long navigation and footer lists; keep the links that matter.",
+        "The page has {n} links."
+    )
     .detail("links", n)
     .detail("max_links", config.max_links);
 
     let web = links.iter().filter(|l| is_web(l)).count();
-    judge!(out, DEAD_END, credit(web > 0), "Add navigation or links to related pages.",
-        "This page does not link anywhere.")
+    judge!(
+        out,
+        DEAD_END,
+        credit(web > 0),
+        "Add navigation or links to related pages.",
+        "This page does not link anywhere."
+    )
     .detail("web_links", web);
 }

@@ -66,7 +66,9 @@ impl HostPattern {
             return (bits <= max).then_some(HostPattern::Net(addr, bits));
         }
         if let Some(suffix) = pattern.strip_prefix('*') {
-            return suffix.starts_with('.').then(|| HostPattern::Suffix(suffix.to_owned()));
+            return suffix
+                .starts_with('.')
+                .then(|| HostPattern::Suffix(suffix.to_owned()));
         }
         if let Ok(addr) = pattern.trim_matches(['[', ']']).parse::<IpAddr>() {
             let bits = if addr.is_ipv4() { 32 } else { 128 };
@@ -87,9 +89,15 @@ impl HostPattern {
 
 fn in_network(ip: IpAddr, net: IpAddr, bits: u8) -> bool {
     match (ip, net) {
-        (IpAddr::V4(ip), IpAddr::V4(net)) => prefix_eq(u128::from(ip.to_bits()) << 96, u128::from(net.to_bits()) << 96, bits),
+        (IpAddr::V4(ip), IpAddr::V4(net)) => prefix_eq(
+            u128::from(ip.to_bits()) << 96,
+            u128::from(net.to_bits()) << 96,
+            bits,
+        ),
         (IpAddr::V6(ip), IpAddr::V6(net)) => prefix_eq(ip.to_bits(), net.to_bits(), bits),
-        (IpAddr::V6(ip), IpAddr::V4(_)) => ip.to_ipv4_mapped().is_some_and(|v4| in_network(IpAddr::V4(v4), net, bits)),
+        (IpAddr::V6(ip), IpAddr::V4(_)) => ip
+            .to_ipv4_mapped()
+            .is_some_and(|v4| in_network(IpAddr::V4(v4), net, bits)),
         (IpAddr::V4(_), IpAddr::V6(_)) => false,
     }
 }
@@ -116,12 +124,24 @@ mod tests {
 
     #[test]
     fn hosts_and_normalisation() {
-        assert_eq!(host("http://user:pw@LocalHost:8080/x?y").as_deref(), Some("localhost"));
+        assert_eq!(
+            host("http://user:pw@LocalHost:8080/x?y").as_deref(),
+            Some("localhost")
+        );
         assert_eq!(host("http://[::1]:3000/").as_deref(), Some("::1"));
-        assert_eq!(host("https://Example.test./a").as_deref(), Some("example.test"));
+        assert_eq!(
+            host("https://Example.test./a").as_deref(),
+            Some("example.test")
+        );
         assert_eq!(host("mailto:x@y"), None);
-        assert_eq!(normalize("HTTPS://Example.COM:443?q#f"), "https://example.com/?q");
-        assert_eq!(normalize("http://example.com:8080/A/#x"), "http://example.com:8080/A/");
+        assert_eq!(
+            normalize("HTTPS://Example.COM:443?q#f"),
+            "https://example.com/?q"
+        );
+        assert_eq!(
+            normalize("http://example.com:8080/A/#x"),
+            "http://example.com:8080/A/"
+        );
     }
 
     #[test]
