@@ -18,7 +18,11 @@ impl Scorer for CoreScorer {
         )
     }
 
-    fn score(page: &impl PageView, findings: &[SourcedFinding], _config: &NoConfig) -> Result<ScoreResult, ExtensionError> {
+    fn score(
+        page: &impl PageView,
+        findings: &[SourcedFinding],
+        _config: &NoConfig,
+    ) -> Result<ScoreResult, ExtensionError> {
         Ok(scoring::score(Mode::of(&page.info()), findings))
     }
 }

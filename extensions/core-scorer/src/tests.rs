@@ -13,7 +13,10 @@ fn f(check: &str, category: Category, severity: Severity, credit: f32) -> Source
 }
 
 fn close(actual: f64, expected: f64, tolerance: f64, what: &str) {
-    assert!((actual - expected).abs() <= tolerance, "{what}: {actual} != {expected}");
+    assert!(
+        (actual - expected).abs() <= tolerance,
+        "{what}: {actual} != {expected}"
+    );
 }
 
 /// Scores through the exported entry point (config parsing included) and cross-checks the breakdown.
@@ -25,12 +28,20 @@ fn run(page: &MockPage, findings: &[SourcedFinding]) -> (ScoreResult, Breakdown)
 }
 
 fn points(findings: &[SourcedFinding], result: &ScoreResult, check: &str) -> f32 {
-    let i = findings.iter().position(|s| s.finding.check == check).expect("a finding");
+    let i = findings
+        .iter()
+        .position(|s| s.finding.check == check)
+        .expect("a finding");
     result.points_lost[i]
 }
 
 fn category(result: &ScoreResult, c: Category) -> Option<f32> {
-    result.card.categories.iter().find(|s| s.category == c).and_then(|s| s.score)
+    result
+        .card
+        .categories
+        .iter()
+        .find(|s| s.category == c)
+        .and_then(|s| s.score)
 }
 
 #[test]
@@ -68,14 +79,24 @@ fn example_1_wordpress_page_content_only() {
 
     close(detail.category(Onpage).unwrap(), 81.250, 5e-4, "S_onpage");
     close(detail.category(Content).unwrap(), 84.615, 5e-4, "S_content");
-    close(detail.category(Structure).unwrap(), 64.286, 5e-4, "S_structure");
+    close(
+        detail.category(Structure).unwrap(),
+        64.286,
+        5e-4,
+        "S_structure",
+    );
     assert_eq!(category(&result, Technical), None);
     assert_eq!(category(&result, Performance), None);
     close(detail.base, 76.305, 5e-4, "P");
     assert_eq!(detail.cap, None);
     assert_eq!(detail.score, 76);
     assert_eq!(grade(detail.score), "C");
-    close(f64::from(result.card.score), 76.305, 5e-4, "card.score (unrounded)");
+    close(
+        f64::from(result.card.score),
+        76.305,
+        5e-4,
+        "card.score (unrounded)",
+    );
     assert!(result.card.indexable);
 
     let table = [
@@ -88,13 +109,35 @@ fn example_1_wordpress_page_content_only() {
         ("meta.description.too_short", 1.7045, 1.73),
     ];
     for (check, raw, lost) in table {
-        let i = findings.iter().position(|s| s.finding.check == check).unwrap();
+        let i = findings
+            .iter()
+            .position(|s| s.finding.check == check)
+            .unwrap();
         close(detail.raw[i], raw, 5e-5, check);
-        assert_eq!(detail.hundredths[i], (lost * 100.0_f64).round() as i64, "{check}");
-        close(f64::from(points(&findings, &result, check)), lost, 1e-6, check);
+        assert_eq!(
+            detail.hundredths[i],
+            (lost * 100.0_f64).round() as i64,
+            "{check}"
+        );
+        close(
+            f64::from(points(&findings, &result, check)),
+            lost,
+            1e-6,
+            check,
+        );
     }
-    close(detail.raw.iter().sum(), 23.6950, 1e-4, "sum of raw shares (printed to 4 places)");
-    close(detail.raw.iter().sum(), 100.0 - detail.base, 1e-9, "raw shares = 100 - P");
+    close(
+        detail.raw.iter().sum(),
+        23.6950,
+        1e-4,
+        "sum of raw shares (printed to 4 places)",
+    );
+    close(
+        detail.raw.iter().sum(),
+        100.0 - detail.base,
+        1e-9,
+        "raw shares = 100 - P",
+    );
     assert_eq!(detail.hundredths.iter().sum::<i64>(), 2400);
     assert_eq!(result.points_lost.iter().filter(|p| **p > 0.0).count(), 7);
 }
@@ -121,7 +164,12 @@ fn example_2_scanned_page_missing_title_binds_the_high_cap() {
     close(detail.capped, 89.0, 0.0, "capped");
     assert_eq!(detail.score, 89);
     assert_eq!(grade(89), "B");
-    close(detail.raw[0], 2.586 + (97.414 - 89.0), 5e-4, "raw + cap excess");
+    close(
+        detail.raw[0],
+        2.586 + (97.414 - 89.0),
+        5e-4,
+        "raw + cap excess",
+    );
     assert_eq!(detail.hundredths[0], 1100);
     assert_eq!(points(&findings, &result, "meta.title.missing"), 11.0);
     assert_eq!(result.card.score, 89.0);
@@ -132,7 +180,11 @@ fn example_3_noindex_caps_at_40() {
     let page = MockPage::new("https://example.test/").noindex();
     let mut gate = f("index.noindex", Technical, Critical, 0.0);
     gate.finding.blocking = Some(Blocking::NotIndexable);
-    let findings = vec![gate, f("content.ok", Content, High, 1.0), f("meta.title.missing", Onpage, High, 1.0)];
+    let findings = vec![
+        gate,
+        f("content.ok", Content, High, 1.0),
+        f("meta.title.missing", Onpage, High, 1.0),
+    ];
     let (result, detail) = run(&page, &findings);
     close(detail.base, 100.0, 0.0, "P");
     assert_eq!(detail.score, 40);
@@ -159,7 +211,12 @@ fn example_4_site_health_of_a_crawl() {
         site_rule("site.sitemap.bad_urls", Technical, High, 1.0 - 3.0 / 60.0),
         site_rule("site.error_pages", Technical, High, 1.0 - 2.0 / 42.0),
         site_rule("site.duplicate.titles", Onpage, Medium, 1.0 - 6.0 / 40.0),
-        site_rule("site.duplicate.descriptions", Onpage, Medium, 1.0 - 10.0 / 40.0),
+        site_rule(
+            "site.duplicate.descriptions",
+            Onpage,
+            Medium,
+            1.0 - 10.0 / 40.0,
+        ),
         site_rule("content.duplicate", Content, High, 1.0),
         site_rule("site.orphans", Structure, Medium, 1.0 - 4.0 / 40.0),
         site_rule("site.depth", Structure, Low, 1.0 - 5.0 / 40.0),
@@ -171,7 +228,11 @@ fn example_4_site_health_of_a_crawl() {
         (Performance, Some(74.0)),
         (Onpage, Some(70.0)),
     ];
-    let weighted_mean: f64 = page_part.iter().map(|(c, a)| scoring::category_weight(*c) * a.unwrap()).sum::<f64>() / 100.0;
+    let weighted_mean: f64 = page_part
+        .iter()
+        .map(|(c, a)| scoring::category_weight(*c) * a.unwrap())
+        .sum::<f64>()
+        / 100.0;
     close(weighted_mean, 72.55, 1e-9, "mean of the page part");
 
     let site_part = site::site_part(&site_findings);
@@ -199,9 +260,22 @@ fn example_4_site_health_of_a_crawl() {
         let finding = site_findings.iter().find(|f| f.check == check).unwrap();
         site::site_rule_impact(finding, &site_findings, &page_part, &site_part)
     };
-    close(impact("site.duplicate.descriptions"), 0.5625, 1e-6, "duplicate descriptions");
-    assert_eq!(format!("{:.2}", impact("site.duplicate.descriptions")), "0.56");
-    close(impact("site.error_pages"), 0.25 * 0.3 * (100.0 * 5.0 * (2.0 / 42.0) / 42.0), 1e-6, "error pages");
+    close(
+        impact("site.duplicate.descriptions"),
+        0.5625,
+        1e-6,
+        "duplicate descriptions",
+    );
+    assert_eq!(
+        format!("{:.2}", impact("site.duplicate.descriptions")),
+        "0.56"
+    );
+    close(
+        impact("site.error_pages"),
+        0.25 * 0.3 * (100.0 * 5.0 * (2.0 / 42.0) / 42.0),
+        1e-6,
+        "error pages",
+    );
     assert_eq!(format!("{:.2}", impact("site.error_pages")), "0.04");
 }
 
