@@ -402,7 +402,7 @@ fn targets<P: PageView>(ctx: &Ctx<'_, P>, links: &[Link], page: &str, out: &mut 
     )
     .detail("broken_targets", n)
     .detail("checked_targets", known)
-    .affected_all(broken.iter().map(|t| *t));
+    .affected_all(broken.iter().copied());
     let n = redirecting.len();
     let list = examples(redirecting.iter().copied(), EXAMPLES);
     judge!(
@@ -414,7 +414,7 @@ fn targets<P: PageView>(ctx: &Ctx<'_, P>, links: &[Link], page: &str, out: &mut 
     )
     .detail("redirecting_targets", n)
     .detail("checked_targets", known)
-    .affected_all(redirecting.iter().map(|t| *t));
+    .affected_all(redirecting.iter().copied());
 }
 
 /// Whole-document checks of a scanned page: `links.not_crawlable`, `links.too_many`, `links.dead_end`.
