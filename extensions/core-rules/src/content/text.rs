@@ -174,6 +174,11 @@ pub fn fold_ascii(text: &str) -> String {
     out
 }
 
+/// `one` when `n` is 1, else `many`: "1 link is", "2 links are".
+pub fn pl<'s>(n: usize, one: &'s str, many: &'s str) -> &'s str {
+    if n == 1 { one } else { many }
+}
+
 /// A word in the sense of 4.1: a space-separated token with at least one letter or digit.
 pub fn is_word(token: &str) -> bool {
     token.chars().any(char::is_alphanumeric)

@@ -331,7 +331,7 @@ fn open_graph_and_structured_data() {
     let out = run(&with_blocks(vec![json_ld(&[], None)]));
     assert_eq!(
         out.finding("schema.invalid").unwrap().message,
-        "1 structured data blocks are invalid (no @type)."
+        "1 structured data block is invalid (no @type)."
     );
 }
 

@@ -218,7 +218,7 @@ fn subheading_distribution() {
         out.finding("headings.subheading_distribution")
             .unwrap()
             .message,
-        "1 sections run longer than 300 words without a subheading (longest 400)."
+        "1 section runs longer than 300 words without a subheading (longest 400)."
     );
 }
 
@@ -337,12 +337,12 @@ fn link_text_and_names() {
     ]);
     let out = run(&generic("/classes/"));
     let f = out.finding("links.text.generic").unwrap();
-    assert_eq!(f.message, "1 links use vague text such as \"Click here\".");
+    assert_eq!(f.message, "1 link uses vague text such as \"Click here\".");
     assert_eq!(f.affected, ["https://bakery.example/classes/"]);
     let out = run(&icon);
     assert_eq!(
         out.finding("links.empty_anchor").unwrap().message,
-        "1 links have no readable text."
+        "1 link has no readable text."
     );
 }
 
@@ -539,7 +539,7 @@ fn link_target_statuses() {
     let f = out.finding("links.broken_internal").unwrap();
     assert_eq!(
         f.message,
-        "1 internal links are broken (https://bakery.example/team/)."
+        "1 internal link is broken (https://bakery.example/team/)."
     );
 }
 
@@ -645,7 +645,7 @@ fn image_checks() {
         .finding("images.alt.missing")
         .cloned()
         .unwrap();
-    assert_eq!(f.message, "1 of 12 images have no alt attribute.");
+    assert_eq!(f.message, "1 of 12 images has no alt attribute.");
     assert_eq!(f.affected, ["https://bakery.example/img/0.jpg"]);
 }
 
