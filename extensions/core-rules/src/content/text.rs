@@ -258,6 +258,26 @@ mod tests {
     }
 
     #[test]
+    fn batched_folding_matches_folding_one_by_one() {
+        let page = siloq_sdk::testing::MockPage::default();
+        let long = "Éclair ".repeat(12_000);
+        let texts = [
+            "Crème  Brûlée",
+            "plain ASCII Text",
+            "",
+            "ÜBER  alles",
+            long.as_str(),
+            "x\u{E000}y Ä",
+        ];
+        let batched = fold_all(&page, &texts);
+        let single: Vec<String> = texts.iter().map(|t| fold(&page, t)).collect();
+        assert_eq!(batched, single);
+        assert_eq!(batched[0], "crème brûlée");
+        assert_eq!(batched[1], "plain ascii text");
+        assert_eq!(fold(&page, &long).len(), long.trim_end().len());
+    }
+
+    #[test]
     fn chunks_cut_at_white_space() {
         let text = "aaaa bbbb cccc";
         let pieces: Vec<&str> = chunks(text, 9).collect();
