@@ -1,0 +1,1 @@
+//! The default scoring model (seo-rules.md §2). Placeholder until phase 2.
