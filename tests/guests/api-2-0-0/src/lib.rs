@@ -7,7 +7,9 @@ wit_bindgen::generate!({ world: "rule", path: "wit" });
 
 use exports::siloq::rules::rule_api::Guest;
 use siloq::rules::document::Page;
-use siloq::rules::types::{Category, CheckInfo, ExtensionError, ExtensionInfo, ExtensionKind, Finding, Severity};
+use siloq::rules::types::{
+    Category, CheckInfo, ExtensionError, ExtensionInfo, ExtensionKind, Finding, Severity,
+};
 
 struct Api;
 

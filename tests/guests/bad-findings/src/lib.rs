@@ -26,13 +26,20 @@ const DECLARED: &[&str] = &[
 
 impl RuleGuest for BadFindings {
     fn describe() -> ExtensionInfo {
-        info("test.bad-findings", ExtensionKind::Rule, DECLARED.iter().map(|id| check(id, T, LOW)).collect())
+        info(
+            "test.bad-findings",
+            ExtensionKind::Rule,
+            DECLARED.iter().map(|id| check(id, T, LOW)).collect(),
+        )
     }
 
     fn evaluate(_page: &Page, _config: String) -> Result<Vec<Finding>, ExtensionError> {
         let fail = |id: &str| finding(id, T, LOW, Some(0.0), "This check failed.");
         let mut reserved = fail("test.bad.reserved_key");
-        reserved.details.push(Detail { key: "credit".to_string(), value: DetailValue::Number(0.5) });
+        reserved.details.push(Detail {
+            key: "credit".to_string(),
+            value: DetailValue::Number(0.5),
+        });
         let mut blocking = fail("test.bad.blocking");
         blocking.blocking = Some(Blocking::HardFailure);
         let mut weight = fail("test.bad.weight");
@@ -45,8 +52,20 @@ impl RuleGuest for BadFindings {
             fail("test.bad.undeclared"),
             finding("test.bad.nan_credit", T, LOW, Some(f32::NAN), "NaN credit."),
             finding("test.bad.credit_high", T, LOW, Some(1.5), "Credit above 1."),
-            finding("test.bad.credit_negative", T, LOW, Some(-0.5), "Credit below 0."),
-            finding("test.bad.wrong_category", Category::Content, LOW, Some(0.0), "Wrong category."),
+            finding(
+                "test.bad.credit_negative",
+                T,
+                LOW,
+                Some(-0.5),
+                "Credit below 0.",
+            ),
+            finding(
+                "test.bad.wrong_category",
+                Category::Content,
+                LOW,
+                Some(0.0),
+                "Wrong category.",
+            ),
             reserved,
             blocking,
             weight,

@@ -18,9 +18,17 @@ impl ScorerGuest for BadScorer {
         info("test.bad-scorer", ExtensionKind::Scorer, Vec::new())
     }
 
-    fn score(_page: &Page, findings: Vec<SourcedFinding>, config: String) -> Result<ScoreResult, ExtensionError> {
+    fn score(
+        _page: &Page,
+        findings: Vec<SourcedFinding>,
+        config: String,
+    ) -> Result<ScoreResult, ExtensionError> {
         let mut result = ScoreResult {
-            card: ScoreCard { score: 50.0, categories: Vec::new(), indexable: true },
+            card: ScoreCard {
+                score: 50.0,
+                categories: Vec::new(),
+                indexable: true,
+            },
             points_lost: vec![0.0; findings.len()],
         };
         match mode(&config, "nan").as_str() {
@@ -37,7 +45,11 @@ impl ScorerGuest for BadScorer {
             },
             "over" => result.card.score = 150.0,
             "trap" => panic!("bad-scorer: trap mode"),
-            "error" => return Err(ExtensionError::Internal("bad-scorer: error mode".to_string())),
+            "error" => {
+                return Err(ExtensionError::Internal(
+                    "bad-scorer: error mode".to_string(),
+                ));
+            }
             _ => result.card.score = f32::NAN,
         }
         Ok(result)

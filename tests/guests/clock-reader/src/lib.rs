@@ -10,11 +10,23 @@ impl Rule for Forbidden {
     type Config = NoConfig;
 
     fn info() -> RuleInfo {
-        RuleInfo::new("test.clock-reader", "clock-reader").check(Check::new("test.clock_reader.ran", Category::Technical, Severity::Low, "clock-reader ran"))
+        RuleInfo::new("test.clock-reader", "clock-reader").check(Check::new(
+            "test.clock_reader.ran",
+            Category::Technical,
+            Severity::Low,
+            "clock-reader ran",
+        ))
     }
 
-    fn evaluate(_page: &impl PageView, _config: &NoConfig, out: &mut Report) -> Result<(), ExtensionError> {
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    fn evaluate(
+        _page: &impl PageView,
+        _config: &NoConfig,
+        out: &mut Report,
+    ) -> Result<(), ExtensionError> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
         out.fail("test.clock_reader.ran", format!("The time is {now}."));
         Ok(())
     }

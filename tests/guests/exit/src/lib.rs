@@ -9,10 +9,19 @@ impl Rule for Exit {
     type Config = NoConfig;
 
     fn info() -> RuleInfo {
-        RuleInfo::new("test.exit", "Exit").check(Check::new("test.exit.ran", Category::Technical, Severity::Low, "Exit ran"))
+        RuleInfo::new("test.exit", "Exit").check(Check::new(
+            "test.exit.ran",
+            Category::Technical,
+            Severity::Low,
+            "Exit ran",
+        ))
     }
 
-    fn evaluate(_page: &impl PageView, _config: &NoConfig, _out: &mut Report) -> Result<(), ExtensionError> {
+    fn evaluate(
+        _page: &impl PageView,
+        _config: &NoConfig,
+        _out: &mut Report,
+    ) -> Result<(), ExtensionError> {
         std::process::exit(0)
     }
 }

@@ -10,10 +10,19 @@ impl Rule for Forbidden {
     type Config = NoConfig;
 
     fn info() -> RuleInfo {
-        RuleInfo::new("test.fs-reader", "fs-reader").check(Check::new("test.fs_reader.ran", Category::Technical, Severity::Low, "fs-reader ran"))
+        RuleInfo::new("test.fs-reader", "fs-reader").check(Check::new(
+            "test.fs_reader.ran",
+            Category::Technical,
+            Severity::Low,
+            "fs-reader ran",
+        ))
     }
 
-    fn evaluate(_page: &impl PageView, _config: &NoConfig, out: &mut Report) -> Result<(), ExtensionError> {
+    fn evaluate(
+        _page: &impl PageView,
+        _config: &NoConfig,
+        out: &mut Report,
+    ) -> Result<(), ExtensionError> {
         let outcome = match std::fs::read("/etc/passwd") {
             Ok(bytes) => format!("Read {} bytes of /etc/passwd.", bytes.len()),
             Err(e) => format!("Could not read /etc/passwd: {e}"),

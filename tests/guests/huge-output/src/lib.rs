@@ -18,12 +18,15 @@ fn check_id(i: usize) -> String {
 
 impl RuleGuest for HugeOutput {
     fn describe() -> ExtensionInfo {
-        let checks = (0..201).map(|i| check(&check_id(i), CATEGORY, SEVERITY)).collect();
+        let checks = (0..201)
+            .map(|i| check(&check_id(i), CATEGORY, SEVERITY))
+            .collect();
         info("test.huge-output", ExtensionKind::Rule, checks)
     }
 
     fn evaluate(_page: &Page, config: String) -> Result<Vec<Finding>, ExtensionError> {
-        let fail = |i: usize, message: &str| finding(&check_id(i), CATEGORY, SEVERITY, Some(0.0), message);
+        let fail =
+            |i: usize, message: &str| finding(&check_id(i), CATEGORY, SEVERITY, Some(0.0), message);
         Ok(match mode(&config, "message-20mib").as_str() {
             "findings-201" => (0..201).map(|i| fail(i, "One finding too many.")).collect(),
             "message-2kib" => vec![fail(0, &"é".repeat(1024))],

@@ -9,11 +9,19 @@ impl Rule for Light {
     type Config = NoConfig;
 
     fn info() -> RuleInfo {
-        RuleInfo::new("test.light", "Light")
-            .check(Check::new("test.light.title", Category::Onpage, Severity::Low, "The page has a title"))
+        RuleInfo::new("test.light", "Light").check(Check::new(
+            "test.light.title",
+            Category::Onpage,
+            Severity::Low,
+            "The page has a title",
+        ))
     }
 
-    fn evaluate(page: &impl PageView, _config: &NoConfig, out: &mut Report) -> Result<(), ExtensionError> {
+    fn evaluate(
+        page: &impl PageView,
+        _config: &NoConfig,
+        out: &mut Report,
+    ) -> Result<(), ExtensionError> {
         match page.info().seo_title {
             Some(title) if !title.trim().is_empty() => {
                 out.pass("test.light.title");

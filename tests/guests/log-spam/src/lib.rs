@@ -11,11 +11,19 @@ impl Rule for LogSpam {
     type Config = NoConfig;
 
     fn info() -> RuleInfo {
-        RuleInfo::new("test.log-spam", "Log spam")
-            .check(Check::new("test.log_spam.done", Category::Technical, Severity::Low, "Log spam finished"))
+        RuleInfo::new("test.log-spam", "Log spam").check(Check::new(
+            "test.log_spam.done",
+            Category::Technical,
+            Severity::Low,
+            "Log spam finished",
+        ))
     }
 
-    fn evaluate(_page: &impl PageView, _config: &NoConfig, out: &mut Report) -> Result<(), ExtensionError> {
+    fn evaluate(
+        _page: &impl PageView,
+        _config: &NoConfig,
+        out: &mut Report,
+    ) -> Result<(), ExtensionError> {
         let line = "l".repeat(1020);
         for i in 0..10_000u32 {
             siloq_sdk::log::info!("{i:04}{line}");
@@ -25,7 +33,10 @@ impl Rule for LogSpam {
         for _ in 0..16 {
             let _ = stderr.write_all(&chunk);
         }
-        out.fail("test.log_spam.done", "Logged 10,000 lines and 1 MiB of standard error.");
+        out.fail(
+            "test.log_spam.done",
+            "Logged 10,000 lines and 1 MiB of standard error.",
+        );
         Ok(())
     }
 }

@@ -10,11 +10,19 @@ impl Rule for MemoryBomb {
     type Config = NoConfig;
 
     fn info() -> RuleInfo {
-        RuleInfo::new("test.memory-bomb", "Memory bomb")
-            .check(Check::new("test.memory_bomb.ran", Category::Technical, Severity::Low, "Memory bomb ran"))
+        RuleInfo::new("test.memory-bomb", "Memory bomb").check(Check::new(
+            "test.memory_bomb.ran",
+            Category::Technical,
+            Severity::Low,
+            "Memory bomb ran",
+        ))
     }
 
-    fn evaluate(_page: &impl PageView, _config: &NoConfig, out: &mut Report) -> Result<(), ExtensionError> {
+    fn evaluate(
+        _page: &impl PageView,
+        _config: &NoConfig,
+        out: &mut Report,
+    ) -> Result<(), ExtensionError> {
         let mut blocks: Vec<Vec<u8>> = Vec::new();
         // Without a limit this would never end; 4 GiB (the whole 32-bit address space) is the natural bound.
         for i in 0..4096usize {
@@ -22,7 +30,10 @@ impl Rule for MemoryBomb {
             block[i % (1 << 20)] = 1;
             blocks.push(black_box(block));
         }
-        out.fail("test.memory_bomb.ran", format!("Allocated {} MiB without being stopped.", blocks.len()));
+        out.fail(
+            "test.memory_bomb.ran",
+            format!("Allocated {} MiB without being stopped.", blocks.len()),
+        );
         Ok(())
     }
 }

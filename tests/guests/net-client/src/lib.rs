@@ -10,10 +10,19 @@ impl Rule for Forbidden {
     type Config = NoConfig;
 
     fn info() -> RuleInfo {
-        RuleInfo::new("test.net-client", "net-client").check(Check::new("test.net_client.ran", Category::Technical, Severity::Low, "net-client ran"))
+        RuleInfo::new("test.net-client", "net-client").check(Check::new(
+            "test.net_client.ran",
+            Category::Technical,
+            Severity::Low,
+            "net-client ran",
+        ))
     }
 
-    fn evaluate(_page: &impl PageView, _config: &NoConfig, out: &mut Report) -> Result<(), ExtensionError> {
+    fn evaluate(
+        _page: &impl PageView,
+        _config: &NoConfig,
+        out: &mut Report,
+    ) -> Result<(), ExtensionError> {
         // Loopback only: this never runs (the component is refused), and a test guest must not reach out anyway.
         let outcome = match std::net::TcpStream::connect("127.0.0.1:9") {
             Ok(_) => "Connected.".to_string(),

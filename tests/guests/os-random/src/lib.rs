@@ -10,10 +10,19 @@ impl Rule for Forbidden {
     type Config = NoConfig;
 
     fn info() -> RuleInfo {
-        RuleInfo::new("test.os-random", "os-random").check(Check::new("test.os_random.ran", Category::Technical, Severity::Low, "os-random ran"))
+        RuleInfo::new("test.os-random", "os-random").check(Check::new(
+            "test.os_random.ran",
+            Category::Technical,
+            Severity::Low,
+            "os-random ran",
+        ))
     }
 
-    fn evaluate(_page: &impl PageView, _config: &NoConfig, out: &mut Report) -> Result<(), ExtensionError> {
+    fn evaluate(
+        _page: &impl PageView,
+        _config: &NoConfig,
+        out: &mut Report,
+    ) -> Result<(), ExtensionError> {
         let mut seed = [0u8; 8];
         let outcome = match getrandom::fill(&mut seed) {
             Ok(()) => format!("Got the seed {}.", u64::from_le_bytes(seed)),

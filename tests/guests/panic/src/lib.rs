@@ -10,10 +10,19 @@ impl Rule for Panic {
     type Config = NoConfig;
 
     fn info() -> RuleInfo {
-        RuleInfo::new("test.panic", "Panic").check(Check::new("test.panic.ran", Category::Technical, Severity::Low, "Panic ran"))
+        RuleInfo::new("test.panic", "Panic").check(Check::new(
+            "test.panic.ran",
+            Category::Technical,
+            Severity::Low,
+            "Panic ran",
+        ))
     }
 
-    fn evaluate(_page: &impl PageView, _config: &NoConfig, _out: &mut Report) -> Result<(), ExtensionError> {
+    fn evaluate(
+        _page: &impl PageView,
+        _config: &NoConfig,
+        _out: &mut Report,
+    ) -> Result<(), ExtensionError> {
         panic!("boom")
     }
 }

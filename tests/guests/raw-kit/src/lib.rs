@@ -28,16 +28,16 @@ pub mod scorer_bindings {
     });
 }
 
+pub use rule_bindings::export_rule;
 pub use rule_bindings::exports::siloq::rules::rule_api::Guest as RuleGuest;
 pub use rule_bindings::siloq::rules::document::Page;
 pub use rule_bindings::siloq::rules::host::{LogLevel, log};
 pub use rule_bindings::siloq::rules::types::{
-    Blocking, Capability, Category, CategoryScore, CheckInfo, Detail, DetailValue, ExtensionError, ExtensionInfo,
-    ExtensionKind, Finding, ScoreCard, ScoreResult, Severity, SourcedFinding,
+    Blocking, Capability, Category, CategoryScore, CheckInfo, Detail, DetailValue, ExtensionError,
+    ExtensionInfo, ExtensionKind, Finding, ScoreCard, ScoreResult, Severity, SourcedFinding,
 };
-pub use scorer_bindings::exports::siloq::rules::scorer_api::Guest as ScorerGuest;
-pub use rule_bindings::export_rule;
 pub use scorer_bindings::export_scorer;
+pub use scorer_bindings::exports::siloq::rules::scorer_api::Guest as ScorerGuest;
 
 /// A declared check with no capability requirement and no blocking kind.
 pub fn check(id: &str, category: Category, severity: Severity) -> CheckInfo {
@@ -67,7 +67,13 @@ pub fn info(id: &str, kind: ExtensionKind, checks: Vec<CheckInfo>) -> ExtensionI
 }
 
 /// A finding with the given credit and message, no details.
-pub fn finding(check: &str, category: Category, severity: Severity, credit: Option<f32>, message: &str) -> Finding {
+pub fn finding(
+    check: &str,
+    category: Category,
+    severity: Severity,
+    credit: Option<f32>,
+    message: &str,
+) -> Finding {
     Finding {
         check: check.to_string(),
         category,

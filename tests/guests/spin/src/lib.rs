@@ -9,11 +9,20 @@ impl Rule for Spin {
     type Config = NoConfig;
 
     fn info() -> RuleInfo {
-        RuleInfo::new("test.spin", "Spin").check(Check::new("test.spin.ran", Category::Technical, Severity::Low, "Spin ran"))
+        RuleInfo::new("test.spin", "Spin").check(Check::new(
+            "test.spin.ran",
+            Category::Technical,
+            Severity::Low,
+            "Spin ran",
+        ))
     }
 
     #[allow(clippy::empty_loop)]
-    fn evaluate(_page: &impl PageView, _config: &NoConfig, _out: &mut Report) -> Result<(), ExtensionError> {
+    fn evaluate(
+        _page: &impl PageView,
+        _config: &NoConfig,
+        _out: &mut Report,
+    ) -> Result<(), ExtensionError> {
         loop {}
     }
 }

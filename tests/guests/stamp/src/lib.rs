@@ -9,11 +9,21 @@ impl Rule for Stamp {
     type Config = NoConfig;
 
     fn info() -> RuleInfo {
-        RuleInfo::new("test.stamp", "Stamp").check(Check::new("test.stamp", Category::Technical, Severity::Low, "Stamped"))
+        RuleInfo::new("test.stamp", "Stamp").check(Check::new(
+            "test.stamp",
+            Category::Technical,
+            Severity::Low,
+            "Stamped",
+        ))
     }
 
-    fn evaluate(_page: &impl PageView, _config: &NoConfig, out: &mut Report) -> Result<(), ExtensionError> {
-        out.fail("test.stamp", "Stamped by the test guest.").action("Nothing to do: this is a test marker.");
+    fn evaluate(
+        _page: &impl PageView,
+        _config: &NoConfig,
+        out: &mut Report,
+    ) -> Result<(), ExtensionError> {
+        out.fail("test.stamp", "Stamped by the test guest.")
+            .action("Nothing to do: this is a test marker.");
         Ok(())
     }
 }

@@ -12,14 +12,25 @@ impl Rule for StickyState {
     type Config = NoConfig;
 
     fn info() -> RuleInfo {
-        RuleInfo::new("test.sticky-state", "Sticky state")
-            .check(Check::new("test.sticky_state.calls", Category::Technical, Severity::Low, "Calls seen by this instance"))
+        RuleInfo::new("test.sticky-state", "Sticky state").check(Check::new(
+            "test.sticky_state.calls",
+            Category::Technical,
+            Severity::Low,
+            "Calls seen by this instance",
+        ))
     }
 
-    fn evaluate(_page: &impl PageView, _config: &NoConfig, out: &mut Report) -> Result<(), ExtensionError> {
+    fn evaluate(
+        _page: &impl PageView,
+        _config: &NoConfig,
+        out: &mut Report,
+    ) -> Result<(), ExtensionError> {
         let calls = CALLS.fetch_add(1, Ordering::Relaxed) + 1;
-        out.fail("test.sticky_state.calls", format!("This instance has seen {calls} call(s)."))
-            .detail("calls", calls);
+        out.fail(
+            "test.sticky_state.calls",
+            format!("This instance has seen {calls} call(s)."),
+        )
+        .detail("calls", calls);
         Ok(())
     }
 }

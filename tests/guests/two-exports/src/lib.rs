@@ -25,7 +25,15 @@ struct Both;
 
 impl exports::siloq::rules::rule_api::Guest for Both {
     fn describe() -> ExtensionInfo {
-        info("test.two-exports", ExtensionKind::Rule, vec![check("test.two_exports.ran", Category::Technical, Severity::Low)])
+        info(
+            "test.two-exports",
+            ExtensionKind::Rule,
+            vec![check(
+                "test.two_exports.ran",
+                Category::Technical,
+                Severity::Low,
+            )],
+        )
     }
 
     fn evaluate(_page: &Page, _config: String) -> Result<Vec<Finding>, ExtensionError> {
@@ -38,9 +46,17 @@ impl exports::siloq::rules::scorer_api::Guest for Both {
         info("test.two-exports", ExtensionKind::Scorer, Vec::new())
     }
 
-    fn score(_page: &Page, findings: Vec<SourcedFinding>, _config: String) -> Result<ScoreResult, ExtensionError> {
+    fn score(
+        _page: &Page,
+        findings: Vec<SourcedFinding>,
+        _config: String,
+    ) -> Result<ScoreResult, ExtensionError> {
         Ok(ScoreResult {
-            card: ScoreCard { score: 100.0, categories: Vec::new(), indexable: true },
+            card: ScoreCard {
+                score: 100.0,
+                categories: Vec::new(),
+                indexable: true,
+            },
             points_lost: vec![0.0; findings.len()],
         })
     }
