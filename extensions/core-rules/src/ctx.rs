@@ -57,11 +57,15 @@ impl<'a, P: PageView> Ctx<'a, P> {
     }
 
     pub fn wordpress(&self) -> Option<&WordpressInfo> {
-        self.wordpress.get_or_init(|| self.page.wordpress()).as_ref()
+        self.wordpress
+            .get_or_init(|| self.page.wordpress())
+            .as_ref()
     }
 
     pub fn keyphrase(&self) -> Option<&Keyphrase> {
-        self.keyphrase.get_or_init(|| self.page.keyphrase()).as_ref()
+        self.keyphrase
+            .get_or_init(|| self.page.keyphrase())
+            .as_ref()
     }
 
     pub fn http(&self) -> Option<&HttpFacts> {
