@@ -1,7 +1,7 @@
 //! `Advice`: how a recommender writes recommendations. Each names a check that is an issue on this page or one
 //! the recommender declared; strings, impact and count are kept within the kernel's caps (extensions.md §2.3).
 
-use crate::limits::{self, STRICT};
+use crate::limits::{self, misuse};
 use crate::types::*;
 use std::collections::BTreeMap;
 
@@ -73,6 +73,7 @@ impl Advice {
 
     /// A recommendation for `check`, with its category taken from the issue or the declaration; priority
     /// medium, impact 0 and the action [`DEFAULT_ACTION`] until set.
+    #[track_caller]
     pub fn recommend(
         &mut self,
         check: &str,
@@ -80,18 +81,16 @@ impl Advice {
         message: impl Into<String>,
     ) -> &mut AdviceBuilder {
         let Some(&category) = self.known.get(check) else {
-            assert!(
-                !STRICT,
+            misuse(format_args!(
                 "recommendation {check:?} is neither an issue on this page nor declared in info()"
-            );
+            ));
             return &mut self.discarded;
         };
         if self.out.len() >= limits::MAX_RECOMMENDATIONS {
-            assert!(
-                !STRICT,
+            misuse(format_args!(
                 "more than {} recommendations in one call",
                 limits::MAX_RECOMMENDATIONS
-            );
+            ));
             return &mut self.discarded;
         }
         let mut builder = AdviceBuilder(blank(check.to_owned(), category));
@@ -102,6 +101,7 @@ impl Advice {
 
     /// The default recommendation for an issue (extensions.md §5.4): its check, category and message, its
     /// action or [`DEFAULT_ACTION`], priority from severity and impact equal to its points lost.
+    #[track_caller]
     pub fn for_issue(&mut self, issue: &ScoredIssue) -> &mut AdviceBuilder {
         let finding = &issue.finding;
         let builder = self.recommend(

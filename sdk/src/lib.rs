@@ -63,8 +63,11 @@
 //! assert_eq!(out.credit("acme.title.too_long"), Some(1.0));
 //! ```
 //!
-//! A crate that uses the export macros cannot `forbid(unsafe_code)`: wit-bindgen's export glue is `unsafe`
-//! (exported symbols, canonical ABI). Use `deny`; the macros allow it where they expand.
+//! Author crates may keep `unsafe_code = "forbid"`: the `unsafe` glue the export macros expand to comes from
+//! this crate's macros, which the lint does not look into. This crate itself denies unsafe code and allows it
+//! only in the generated `bindings` module.
+//!
+//! Native test pages are [`testing::MockPage`]s; their snapshot format is described in that type's module.
 
 // The generated code and the export macros name the runtime as `siloq_sdk::...`, which must resolve here too.
 extern crate self as siloq_sdk;
@@ -82,13 +85,14 @@ pub mod scoring;
 pub mod testing;
 mod traits;
 mod types;
+pub mod validate;
 
 pub use advice::{Advice, AdviceBuilder, DEFAULT_ACTION, priority_for};
 pub use info::{Check, RecommenderInfo, RuleInfo, ScorerInfo};
 pub use limits::{
-    MAX_AFFECTED, MAX_AFFECTED_BYTES, MAX_CHECKS, MAX_DETAIL_KEY_BYTES, MAX_DETAIL_TEXT_BYTES,
-    MAX_DETAILS, MAX_DETAILS_BYTES, MAX_FINDINGS, MAX_MESSAGE_BYTES, MAX_OUTPUT_BYTES,
-    MAX_RECOMMENDATIONS, MAX_RECOMMENDATIONS_PER_PAGE,
+    MAX_AFFECTED, MAX_AFFECTED_BYTES, MAX_CHECKS, MAX_DESCRIBE_BYTES, MAX_DETAIL_KEY_BYTES,
+    MAX_DETAIL_TEXT_BYTES, MAX_DETAILS, MAX_DETAILS_BYTES, MAX_FINDINGS, MAX_MESSAGE_BYTES,
+    MAX_OUTPUT_BYTES, MAX_RECOMMENDATIONS, MAX_RECOMMENDATIONS_PER_PAGE,
 };
 pub use page::PageView;
 pub use report::{FindingBuilder, Report};

@@ -25,6 +25,8 @@ pub const MAX_RECOMMENDATIONS_PER_PAGE: usize = 50;
 pub const MAX_OUTPUT_BYTES: usize = 256 * 1024;
 /// Checks in `describe()`.
 pub const MAX_CHECKS: usize = 500;
+/// The whole `describe()` record.
+pub const MAX_DESCRIBE_BYTES: usize = 64 * 1024;
 /// A check title.
 pub const MAX_TITLE_BYTES: usize = 120;
 /// One log line (the kernel keeps 20 lines per call).
@@ -60,6 +62,14 @@ pub fn detail_bytes(detail: &crate::Detail) -> usize {
 /// Whether a misuse (undeclared check, duplicate, reserved key) panics: in native builds, so tests catch it;
 /// in the component the first report wins and the kernel records a diagnostic, as §3.3 requires.
 pub(crate) const STRICT: bool = cfg!(not(target_arch = "wasm32"));
+
+/// Reports a misuse: a panic naming it in native builds, nothing in the component.
+#[track_caller]
+pub(crate) fn misuse(message: std::fmt::Arguments<'_>) {
+    if STRICT {
+        panic!("siloq-sdk: {message}");
+    }
+}
 
 #[cfg(test)]
 mod tests {

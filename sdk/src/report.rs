@@ -2,7 +2,7 @@
 //! severity and blocking kind come from the declaration; every string, count and size is cut to the kernel's
 //! caps (§2.3) as it is added, so what a unit test sees is exactly what the kernel keeps.
 
-use crate::limits::{self, STRICT};
+use crate::limits::{self, misuse};
 use crate::types::*;
 use std::collections::BTreeMap;
 
@@ -46,15 +46,15 @@ impl FindingBuilder {
 
     /// Adds a typed detail; a repeated key replaces the earlier value. Keys are cut to 64 bytes and text to
     /// 512 bytes; a detail beyond the 32nd, or one that would take the finding's details over 4 KiB, is dropped.
+    #[track_caller]
     pub fn detail(&mut self, key: impl Into<String>, value: impl Into<DetailValue>) -> &mut Self {
         let key = limits::cut(key.into(), limits::MAX_DETAIL_KEY_BYTES);
         if limits::RESERVED_DETAIL_KEYS.contains(&key.as_str()) {
             // The kernel drops a finding that uses a reserved key; losing only the detail is kinder.
-            assert!(
-                !STRICT,
+            misuse(format_args!(
                 "check {}: detail key {key:?} is reserved by the kernel",
                 self.finding.check
-            );
+            ));
             return self;
         }
         let value = match value.into() {
@@ -67,11 +67,10 @@ impl FindingBuilder {
                     .collect(),
             ),
             DetailValue::Number(n) if !n.is_finite() => {
-                assert!(
-                    !STRICT,
+                misuse(format_args!(
                     "check {}: detail {key:?} is not a finite number ({n})",
                     self.finding.check
-                );
+                ));
                 return self;
             }
             other => other,
@@ -174,26 +173,30 @@ impl Report {
     }
 
     /// The check passed: credit 1.0.
+    #[track_caller]
     pub fn pass(&mut self, check: &str) -> &mut FindingBuilder {
         self.report(check, Some(1.0), String::new())
     }
 
     /// The check does not apply to this page: no credit, leaves every denominator.
+    #[track_caller]
     pub fn not_applicable(&mut self, check: &str) -> &mut FindingBuilder {
         self.report(check, None, String::new())
     }
 
     /// Partial credit in 0.0..=1.0 (clamped; a value that is not finite counts as 0.0).
+    #[track_caller]
     pub fn partial(
         &mut self,
         check: &str,
         credit: f32,
         message: impl Into<String>,
     ) -> &mut FindingBuilder {
-        assert!(
-            !STRICT || credit.is_finite(),
-            "check {check}: credit {credit} is not finite"
-        );
+        if !credit.is_finite() {
+            misuse(format_args!(
+                "check {check:?}: credit {credit} is not finite"
+            ));
+        }
         let credit = if credit.is_finite() {
             credit.clamp(0.0, 1.0)
         } else {
@@ -203,6 +206,7 @@ impl Report {
     }
 
     /// The check failed: credit 0.0.
+    #[track_caller]
     pub fn fail(&mut self, check: &str, message: impl Into<String>) -> &mut FindingBuilder {
         self.report(check, Some(0.0), message.into())
     }
@@ -220,6 +224,7 @@ impl Report {
     }
 
     /// The findings to return, kept within the per-call output cap.
+    #[track_caller]
     pub fn finish(self) -> Vec<Finding> {
         let mut total = 0;
         let mut out = Vec::with_capacity(self.findings.len());
@@ -227,11 +232,10 @@ impl Report {
             total += builder.output_bytes();
             if total > limits::MAX_OUTPUT_BYTES {
                 // The kernel would discard the whole output; dropping the tail keeps the rest.
-                assert!(
-                    !STRICT,
+                misuse(format_args!(
                     "the findings exceed the {} byte output cap",
                     limits::MAX_OUTPUT_BYTES
-                );
+                ));
                 break;
             }
             out.push(builder.finding);
@@ -239,21 +243,21 @@ impl Report {
         out
     }
 
+    #[track_caller]
     fn report(&mut self, check: &str, credit: Option<f32>, message: String) -> &mut FindingBuilder {
         let Some(&declared) = self.index.get(check) else {
-            assert!(!STRICT, "check {check:?} is not declared in info()");
+            misuse(format_args!("check {check:?} is not declared in info()"));
             return self.discard();
         };
         if self.reported[declared].is_some() {
-            assert!(!STRICT, "check {check:?} is reported twice");
+            misuse(format_args!("check {check:?} is reported twice"));
             return self.discard();
         }
         if self.findings.len() >= limits::MAX_FINDINGS {
-            assert!(
-                !STRICT,
+            misuse(format_args!(
                 "check {check:?}: more than {} findings in one call",
                 limits::MAX_FINDINGS
-            );
+            ));
             return self.discard();
         }
         self.reported[declared] = Some(self.findings.len());

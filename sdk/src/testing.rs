@@ -12,6 +12,16 @@ use crate::page::PageView;
 use crate::traits::{Recommender, Rule, Scorer};
 use crate::types::*;
 
+/// The runners cannot see the extension crate's version; any valid one will do for checking `describe()`.
+const DESCRIBE_VERSION: &str = "0.0.0";
+
+#[track_caller]
+fn valid(info: ExtensionInfo) {
+    if let Err(problem) = crate::validate::describe(&info) {
+        panic!("describe() of {} is invalid: {problem}", info.id);
+    }
+}
+
 /// The findings of one native rule run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
@@ -58,7 +68,10 @@ impl Outcome {
 }
 
 /// Runs a rule natively. Misuse of `Report` (undeclared or duplicate check, reserved detail key) panics.
+/// `describe()` is checked against extensions.md §2.3 first and panics when invalid.
+#[track_caller]
 pub fn run_rule<T: Rule>(page: &impl PageView, config: &str) -> Result<Outcome, ExtensionError> {
+    valid(crate::__private::describe_rule::<T>(DESCRIBE_VERSION));
     let mut findings = crate::__private::evaluate::<T>(page, config)?;
     let capabilities = page.info().capabilities;
     let info = T::info();
@@ -72,21 +85,27 @@ pub fn run_rule<T: Rule>(page: &impl PageView, config: &str) -> Result<Outcome, 
 }
 
 /// Runs a scorer natively.
+#[track_caller]
 pub fn run_scorer<T: Scorer>(
     page: &impl PageView,
     findings: &[SourcedFinding],
     config: &str,
 ) -> Result<ScoreResult, ExtensionError> {
+    valid(crate::__private::describe_scorer::<T>(DESCRIBE_VERSION));
     crate::__private::score::<T>(page, findings, config)
 }
 
 /// Runs a recommender natively.
+#[track_caller]
 pub fn run_recommender<T: Recommender>(
     page: &impl PageView,
     card: &ScoreCard,
     issues: &[ScoredIssue],
     config: &str,
 ) -> Result<Vec<Recommendation>, ExtensionError> {
+    valid(crate::__private::describe_recommender::<T>(
+        DESCRIBE_VERSION,
+    ));
     crate::__private::recommend::<T>(page, card, issues, config)
 }
 

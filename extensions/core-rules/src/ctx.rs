@@ -20,6 +20,7 @@ pub struct Ctx<'a, P: PageView> {
     paragraphs: OnceCell<Vec<Paragraph>>,
     sentences: OnceCell<Vec<Sentence>>,
     text_stats: OnceCell<TextStats>,
+    flags: OnceCell<Option<Vec<String>>>,
 }
 
 impl<'a, P: PageView> Ctx<'a, P> {
@@ -40,6 +41,7 @@ impl<'a, P: PageView> Ctx<'a, P> {
             paragraphs: OnceCell::new(),
             sentences: OnceCell::new(),
             text_stats: OnceCell::new(),
+            flags: OnceCell::new(),
         }
     }
 
@@ -57,11 +59,15 @@ impl<'a, P: PageView> Ctx<'a, P> {
     }
 
     pub fn wordpress(&self) -> Option<&WordpressInfo> {
-        self.wordpress.get_or_init(|| self.page.wordpress()).as_ref()
+        self.wordpress
+            .get_or_init(|| self.page.wordpress())
+            .as_ref()
     }
 
     pub fn keyphrase(&self) -> Option<&Keyphrase> {
-        self.keyphrase.get_or_init(|| self.page.keyphrase()).as_ref()
+        self.keyphrase
+            .get_or_init(|| self.page.keyphrase())
+            .as_ref()
     }
 
     pub fn http(&self) -> Option<&HttpFacts> {
@@ -106,5 +112,28 @@ impl<'a, P: PageView> Ctx<'a, P> {
 
     pub fn text_stats(&self) -> &TextStats {
         self.text_stats.get_or_init(|| self.page.text_stats())
+    }
+
+    /// A capability flag of seo-rules.md 1.4 by its name there (`text`, `markup`, `headings`, `links`,
+    /// `images`, `title`, `description`, ...). The WIT enum only has the coarse flags; the kernel serves the
+    /// fine ones as the fact `analysis.capabilities`. Without that fact a scanned page has every document flag
+    /// and a WordPress page every body flag.
+    pub fn flag(&self, name: &str) -> bool {
+        let listed = self.flags.get_or_init(|| {
+            let json = self.page.fact("analysis.capabilities")?;
+            serde_json::from_str::<Vec<String>>(&json).ok()
+        });
+        match listed {
+            Some(names) => names.iter().any(|n| n == name),
+            None => match name {
+                "document" | "robots" => self.is_scan(),
+                "http" => self.has(Capability::Http),
+                "link_checks" => self.has(Capability::LinkStatus),
+                "keyphrase" => self.has(Capability::Keyphrase),
+                "markup" | "text" | "headings" | "links" | "images" | "title" => true,
+                "description" => self.is_scan() || self.info.meta_description.is_some(),
+                _ => false,
+            },
+        }
     }
 }

@@ -51,7 +51,11 @@ impl Rule for CoreRules {
         )
     }
 
-    fn evaluate(page: &impl PageView, config: &Config, out: &mut Report) -> Result<(), ExtensionError> {
+    fn evaluate(
+        page: &impl PageView,
+        config: &Config,
+        out: &mut Report,
+    ) -> Result<(), ExtensionError> {
         let ctx = Ctx::new(page);
         technical::evaluate(&ctx, &config.technical, out);
         onpage::evaluate(&ctx, &config.onpage, out);

@@ -268,14 +268,14 @@ impl MockPage {
             let mut sentence = chunk.iter().map(|w| w.0).collect::<Vec<_>>().join(" ");
             sentence.push('.');
             if !text.is_empty() {
-                text.push_str(if index % SENTENCES_PER_PARAGRAPH == 0 {
+                text.push_str(if index.is_multiple_of(SENTENCES_PER_PARAGRAPH) {
                     "\n\n"
                 } else {
                     " "
                 });
             }
             text.push_str(&sentence);
-            if index % SENTENCES_PER_PARAGRAPH == 0 {
+            if index.is_multiple_of(SENTENCES_PER_PARAGRAPH) {
                 self.paragraphs.push(Paragraph {
                     words: 0,
                     first_sentence: index,
@@ -465,7 +465,7 @@ impl PageView for MockPage {
         self.sentences.clone()
     }
     fn text_stats(&self) -> TextStats {
-        self.text_stats.clone()
+        self.text_stats
     }
     fn text(&self, max_bytes: u32) -> String {
         cut(self.text.clone(), max_bytes as usize)
