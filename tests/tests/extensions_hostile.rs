@@ -10,8 +10,9 @@
 //! Timing assertions take the fastest of a few runs: the defence either works (and the best run shows it) or it
 //! does not; a busy CI machine only ever adds time.
 
-use serde_json::json;
+use serde_json::{Value, json};
 use siloq_kernel::extensions::{Limits, Ruleset};
+use siloq_tests::TestApp;
 use siloq_tests::guests::lab::{Entry, Lab, Outcome, Plan};
 use siloq_tests::guests::{self, garbage, lab};
 use std::collections::BTreeSet;
@@ -527,25 +528,39 @@ fn garbage_bytes_are_refused_as_invalid_components_quickly() {
 }
 
 #[test]
-fn the_same_page_twice_gives_the_same_findings_score_and_fuel() {
+fn the_same_page_twice_and_on_two_instances_gives_the_same_findings_score_and_fuel() {
     guests::require_built();
-    let lab = Lab::shared();
-    let ruleset = lab
-        .load(
-            &Plan::bundled()
-                .rule(Entry::guest(guests::STICKY_STATE))
-                .rule(Entry::guest(guests::LIGHT)),
-        )
-        .expect("loads");
-    for page in [PAGE, "02-wp-gutenberg", "12-broken-hreflang"] {
-        let page = lab::page(page);
-        let first = lab.run(&ruleset, &page);
-        let second = lab.run(&ruleset, &page);
-        assert_eq!(first.findings, second.findings);
-        assert_eq!(first.score, second.score);
-        assert_eq!(first.points_lost(), second.points_lost());
-        assert_eq!(first.fuel(), second.fuel(), "fuel is deterministic");
-        assert!(first.fuel().values().all(|f| *f > 0));
+    // Two hosts (two engines, two pools): a second instance of the server, as far as scoring goes.
+    let instances = [Lab::shared(), &Lab::new()];
+    let plan = Plan::bundled()
+        .rule(Entry::guest(guests::STICKY_STATE))
+        .rule(Entry::guest(guests::LIGHT));
+    let rulesets: Vec<_> = instances
+        .iter()
+        .map(|lab| lab.load(&plan).expect("loads"))
+        .collect();
+    for stem in [PAGE, "02-wp-gutenberg", "12-broken-hreflang"] {
+        let page = lab::page(stem);
+        let reference = instances[0].run(&rulesets[0], &page);
+        assert!(
+            reference.diagnostics.is_empty(),
+            "{stem}: {:#?}",
+            reference.diagnostics
+        );
+        assert!(reference.fuel().values().all(|f| *f > 0));
+        for (lab, ruleset) in instances.iter().zip(&rulesets) {
+            for _ in 0..2 {
+                let again = lab.run(ruleset, &page);
+                assert_eq!(again.findings, reference.findings, "{stem}");
+                assert_eq!(again.score, reference.score, "{stem}");
+                assert_eq!(again.points_lost(), reference.points_lost(), "{stem}");
+                assert_eq!(
+                    again.fuel(),
+                    reference.fuel(),
+                    "{stem}: fuel is deterministic"
+                );
+            }
+        }
     }
 }
 
@@ -598,4 +613,153 @@ fn a_ruleset_file_refuses_a_component_claiming_a_reserved_id_or_a_forbidden_impo
         assert!(error.0.contains("guest.wasm"), "names the entry: {error}");
         assert!(error.0.contains(says), "says why ({says}): {error}");
     }
+}
+
+// ---- Whole servers: `extensions.ruleset_file` names a guest; pages are synced through the public API ----
+
+async fn spawn_with_ruleset(dir: &tempfile::TempDir) -> TestApp {
+    let file = dir.path().join("ruleset.toml");
+    TestApp::spawn_with(|config| {
+        config.extensions.ruleset_file = file.to_string_lossy().into_owned();
+    })
+    .await
+}
+
+/// Syncs one small page into a fresh site of a fresh user (staff when asked) and returns the sync's answer and
+/// the page's SEO view as that user sees it.
+async fn sync_one(app: &TestApp, n: i64, staff: bool) -> (Value, Value) {
+    let email = format!("owner{n}@x.test");
+    let owner = if staff {
+        app.staff_user(&email).await
+    } else {
+        app.user(&email).await
+    };
+    let site = app.site(&owner, &format!("https://site{n}.example")).await;
+    let key = app.key(site).await;
+    let body = json!({"wp_post_id": n, "url": format!("https://site{n}.example/drain-cleaning/"),
+        "title": "Drain cleaning in Springfield",
+        "content": "<h2>Blocked drains</h2><p>We clear blocked drains and sinks the same day, every day.</p>"});
+    let r = app
+        .post("/api/v1/pages/sync")
+        .bearer(&key)
+        .json(&body)
+        .send()
+        .await;
+    assert!(
+        [200, 201].contains(&r.status()),
+        "sync answers 200/201: {} {}",
+        r.status(),
+        r.json
+    );
+    let id = r.i64("page_id");
+    let seo = app
+        .get(&format!("/api/v1/pages/{id}/seo"))
+        .bearer(&owner.token)
+        .send()
+        .await
+        .expect(200)
+        .json;
+    (r.json, seo)
+}
+
+fn issue_types(seo: &Value) -> BTreeSet<&str> {
+    seo["issues"]
+        .as_array()
+        .expect("issues")
+        .iter()
+        .filter_map(|i| i["type"].as_str())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_server_with_spin_in_its_ruleset_file_scores_pages_degraded_and_stays_healthy() {
+    guests::require_built();
+    let dir = ruleset_dir(guests::SPIN);
+    let app = spawn_with_ruleset(&dir).await;
+    let (sync, seo) = sync_one(&app, 1, false).await;
+    assert!(
+        sync["seo_score"].is_i64(),
+        "scored by the other extensions: {sync}"
+    );
+    assert_eq!(seo["degraded"], true, "{seo}");
+    assert!(
+        issue_types(&seo).len() > 1,
+        "the bundled rules' issues: {seo}"
+    );
+    let diagnostics = seo["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["extension"], "test.spin");
+    assert_eq!(diagnostics[0]["stage"], "rule");
+    assert!(
+        ["timeout", "fuel_exhausted"].contains(&diagnostics[0]["reason"].as_str().unwrap()),
+        "{diagnostics:?}"
+    );
+    assert!(
+        diagnostics[0].get("detail").is_none(),
+        "the detail is for staff only"
+    );
+
+    // Eight spinning syncs at once; liveness answers meanwhile.
+    let syncs = futures_util::future::join_all((10..18).map(|n| sync_one(&app, n, false)));
+    let health = async {
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        let started = Instant::now();
+        let r = app.get("/healthz").send().await;
+        (r.status(), started.elapsed())
+    };
+    let (results, (status, took)) = tokio::join!(syncs, health);
+    assert_eq!(status, 200);
+    assert!(
+        took < Duration::from_millis(100),
+        "/healthz took {took:?} while 8 syncs spun"
+    );
+    for (_, seo) in results {
+        assert_eq!(seo["degraded"], true, "{seo}");
+    }
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_panicking_guest_shows_its_message_to_staff_only() {
+    guests::require_built();
+    let dir = ruleset_dir(guests::PANIC);
+    let app = spawn_with_ruleset(&dir).await;
+    let (_, owner_view) = sync_one(&app, 1, false).await;
+    let (_, staff_view) = sync_one(&app, 2, true).await;
+    for seo in [&owner_view, &staff_view] {
+        assert_eq!(seo["degraded"], true, "{seo}");
+        assert_eq!(seo["diagnostics"][0]["reason"], "trap", "{seo}");
+    }
+    assert!(owner_view["diagnostics"][0].get("detail").is_none());
+    let detail = staff_view["diagnostics"][0]["detail"]
+        .as_str()
+        .expect("staff see the detail");
+    assert!(detail.contains("boom"), "{detail}");
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_guest_named_in_the_ruleset_file_changes_a_synced_pages_issues() {
+    guests::require_built();
+    let dir = ruleset_dir(guests::STAMP);
+    let app = spawn_with_ruleset(&dir).await;
+    let (_, seo) = sync_one(&app, 1, false).await;
+    let types = issue_types(&seo);
+    assert!(types.contains("test.stamp"), "{types:?}");
+    assert!(types.len() > 1, "the bundled rules ran too: {types:?}");
+    assert_eq!(seo["degraded"], false, "{seo}");
+    let stamp = seo["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["type"] == "test.stamp")
+        .unwrap();
+    assert_eq!(stamp["details"]["extension"], "test.stamp");
+    app.shutdown().await;
+
+    // The same server without the file serves the bundled ruleset: no stamp.
+    let app = TestApp::spawn().await;
+    let (_, seo) = sync_one(&app, 1, false).await;
+    assert!(!issue_types(&seo).contains("test.stamp"));
+    app.shutdown().await;
 }
