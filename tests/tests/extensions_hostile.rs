@@ -21,6 +21,14 @@ use std::time::{Duration, Instant};
 /// A typical scanned page of the corpus.
 const PAGE: &str = "01-good-article";
 
+/// Tests that keep both cores busy for a while (eight spinning syncs, the memory child process) run alone; all
+/// others share. Wall-clock deadlines are part of what is tested, and a starved thread would miss them.
+static CPU: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
+
+fn cpu_shared() -> tokio::sync::RwLockReadGuard<'static, ()> {
+    CPU.blocking_read()
+}
+
 /// The bundled ruleset plus `guest` as a second rule, run once on [`PAGE`].
 fn run_with(lab: &Lab, guest: Entry) -> Outcome {
     let ruleset = lab
@@ -58,6 +66,7 @@ fn fastest(runs: usize, mut run: impl FnMut() -> f64) -> f64 {
 #[test]
 fn spin_is_stopped_within_60_ms_by_timeout_or_fuel_and_the_page_is_still_scored() {
     guests::require_built();
+    let _cpu = cpu_shared();
     let lab = Lab::shared();
     let mut reasons = BTreeSet::new();
     let best = fastest(3, || {
@@ -82,6 +91,7 @@ fn spin_is_stopped_within_60_ms_by_timeout_or_fuel_and_the_page_is_still_scored(
 #[test]
 fn spin_without_a_practical_deadline_ends_in_fuel_exhausted_the_same_way_every_time() {
     guests::require_built();
+    let _cpu = cpu_shared();
     // Epochs practically off: the longest call timeout and page budget there are, and a fuel budget small enough
     // to run out long before them. (`HostOptions { epochs: false }` would be the real switch; see the report on
     // the host: with it the engine still interrupts every call at once.)
@@ -107,6 +117,7 @@ fn spin_without_a_practical_deadline_ends_in_fuel_exhausted_the_same_way_every_t
 #[test]
 fn spin_without_a_practical_fuel_budget_ends_in_timeout_within_60_ms() {
     guests::require_built();
+    let _cpu = cpu_shared();
     // Fuel practically off: the ceiling (1,000,000,000) takes far longer than the 50 ms deadline to burn.
     let lab = Lab::with_limits(Limits {
         fuel_per_call: 1_000_000_000,
@@ -125,6 +136,7 @@ fn spin_without_a_practical_fuel_budget_ends_in_timeout_within_60_ms() {
 #[test]
 fn memory_bomb_ends_in_memory_limit_and_the_next_good_call_succeeds() {
     guests::require_built();
+    let _cpu = cpu_shared();
     let lab = Lab::shared();
     let best = fastest(3, || {
         let outcome = run_with(lab, Entry::guest(guests::MEMORY_BOMB));
@@ -148,6 +160,7 @@ fn in_own_process(test: &str) -> bool {
     if std::env::var_os("SILOQ_TEST_CHILD").is_some() {
         return true;
     }
+    let _cpu = CPU.blocking_write();
     let exe = std::env::current_exe().expect("test binary");
     let out = std::process::Command::new(exe)
         .args(["--exact", test, "--test-threads=1", "--nocapture"])
@@ -233,6 +246,7 @@ fn resident_bytes() -> u64 {
 #[test]
 fn deep_recursion_traps_within_5_ms_and_the_host_carries_on() {
     guests::require_built();
+    let _cpu = cpu_shared();
     let lab = Lab::shared();
     let best = fastest(3, || {
         let outcome = run_with(lab, Entry::guest(guests::DEEP_RECURSION));
@@ -253,6 +267,7 @@ fn deep_recursion_traps_within_5_ms_and_the_host_carries_on() {
 #[test]
 fn panic_traps_with_the_message_in_the_detail_and_does_not_poison_the_next_call() {
     guests::require_built();
+    let _cpu = cpu_shared();
     let lab = Lab::shared();
     let ruleset = lab
         .load(&Plan::bundled().rule(Entry::guest(guests::PANIC)))
@@ -273,6 +288,7 @@ fn panic_traps_with_the_message_in_the_detail_and_does_not_poison_the_next_call(
 #[test]
 fn sticky_state_sees_one_call_every_time() {
     guests::require_built();
+    let _cpu = cpu_shared();
     let lab = Lab::shared();
     let ruleset = lab
         .load(&Plan::bundled().rule(Entry::guest(guests::STICKY_STATE)))
@@ -292,6 +308,7 @@ fn sticky_state_sees_one_call_every_time() {
 #[test]
 fn huge_output_is_discarded_whole_and_an_overlong_message_is_cut() {
     guests::require_built();
+    let _cpu = cpu_shared();
     // Building and lifting 20 MiB takes 20-40 ms on an idle machine and several times that next to the other
     // tests; the longest deadlines keep time out of a test about size.
     let lab = Lab::with_limits(Limits {
@@ -338,7 +355,14 @@ fn huge_output_is_discarded_whole_and_an_overlong_message_is_cut() {
 #[test]
 fn log_spam_is_cut_to_20_lines_and_the_call_otherwise_succeeds() {
     guests::require_built();
-    let lab = Lab::shared();
+    let _cpu = cpu_shared();
+    // 10,000 host calls and 1 MiB of standard error take a good part of 50 ms in a debug build; this test is
+    // about what is kept, so the deadline gets headroom.
+    let lab = &Lab::with_limits(Limits {
+        call_timeout_ms: 500,
+        page_budget_ms: 2_000,
+        ..Limits::default()
+    });
     let outcome = run_with(lab, Entry::guest(guests::LOG_SPAM));
     let mine = outcome.diagnostics_of("test.log-spam");
     assert!(
@@ -355,6 +379,7 @@ fn log_spam_is_cut_to_20_lines_and_the_call_otherwise_succeeds() {
 #[test]
 fn exit_ends_the_call_with_exit_called() {
     guests::require_built();
+    let _cpu = cpu_shared();
     let outcome = run_with(Lab::shared(), Entry::guest(guests::EXIT));
     assert_eq!(only_diagnostic(&outcome, "test.exit").reason, "exit_called");
     assert!(outcome.degraded);
@@ -364,6 +389,7 @@ fn exit_ends_the_call_with_exit_called() {
 #[test]
 fn invalid_findings_are_dropped_one_by_one_and_valid_ones_kept() {
     guests::require_built();
+    let _cpu = cpu_shared();
     let outcome = run_with(Lab::shared(), Entry::guest(guests::BAD_FINDINGS));
     let kept: Vec<&str> = outcome
         .findings_of("test.bad-findings")
@@ -404,6 +430,7 @@ fn invalid_findings_are_dropped_one_by_one_and_valid_ones_kept() {
 #[test]
 fn a_failing_scorer_falls_back_to_the_built_in_scorer() {
     guests::require_built();
+    let _cpu = cpu_shared();
     let lab = Lab::shared();
     let page = lab::page(PAGE);
     // A revision without a scorer uses the built-in scorer by design (not degraded): the reference.
@@ -439,6 +466,7 @@ fn a_failing_scorer_falls_back_to_the_built_in_scorer() {
 #[test]
 fn forbidden_imports_are_refused_at_load_naming_the_interface() {
     guests::require_built();
+    let _cpu = cpu_shared();
     let lab = Lab::shared();
     for (bytes, interface) in [
         (guests::FS_READER, "wasi:filesystem/"),
@@ -460,6 +488,7 @@ fn forbidden_imports_are_refused_at_load_naming_the_interface() {
 #[test]
 fn other_wit_versions_are_refused_by_exact_version() {
     guests::require_built();
+    let _cpu = cpu_shared();
     let lab = Lab::shared();
     for (bytes, version) in [(guests::API_2_0_0, "2.0.0"), (guests::API_1_9_0, "1.9.0")] {
         let refusal = lab
@@ -483,6 +512,7 @@ fn other_wit_versions_are_refused_by_exact_version() {
 #[test]
 fn components_of_the_wrong_shape_or_with_a_lying_describe_are_invalid() {
     guests::require_built();
+    let _cpu = cpu_shared();
     let lab = Lab::shared();
     for (name, bytes, says) in [
         ("two-exports", guests::TWO_EXPORTS, "export"),
@@ -509,6 +539,7 @@ fn components_of_the_wrong_shape_or_with_a_lying_describe_are_invalid() {
 #[test]
 fn garbage_bytes_are_refused_as_invalid_components_quickly() {
     guests::require_built();
+    let _cpu = cpu_shared();
     let lab = Lab::shared();
     for (what, bytes) in garbage::all(guests::STAMP) {
         let started = Instant::now();
@@ -530,6 +561,7 @@ fn garbage_bytes_are_refused_as_invalid_components_quickly() {
 #[test]
 fn the_same_page_twice_and_on_two_instances_gives_the_same_findings_score_and_fuel() {
     guests::require_built();
+    let _cpu = cpu_shared();
     // Two hosts (two engines, two pools): a second instance of the server, as far as scoring goes.
     let instances = [Lab::shared(), &Lab::new()];
     let plan = Plan::bundled()
@@ -585,6 +617,7 @@ fn ruleset_dir(guest: &[u8]) -> tempfile::TempDir {
 #[test]
 fn a_ruleset_file_runs_a_guest_named_by_path_next_to_the_bundled_extensions() {
     guests::require_built();
+    let _cpu = cpu_shared();
     let lab = Lab::shared();
     let dir = ruleset_dir(guests::STAMP);
     let ruleset =
@@ -602,6 +635,7 @@ fn a_ruleset_file_runs_a_guest_named_by_path_next_to_the_bundled_extensions() {
 #[test]
 fn a_ruleset_file_refuses_a_component_claiming_a_reserved_id_or_a_forbidden_import() {
     guests::require_built();
+    let _cpu = cpu_shared();
     let lab = Lab::shared();
     for (bytes, says) in [
         (guests::BAD_DESCRIBE_RESERVED_ID, "siloq.fake"),
@@ -674,6 +708,7 @@ fn issue_types(seo: &Value) -> BTreeSet<&str> {
 #[tokio::test]
 async fn a_server_with_spin_in_its_ruleset_file_scores_pages_degraded_and_stays_healthy() {
     guests::require_built();
+    let _cpu = CPU.write().await;
     let dir = ruleset_dir(guests::SPIN);
     let app = spawn_with_ruleset(&dir).await;
     let (sync, seo) = sync_one(&app, 1, false).await;
@@ -722,6 +757,7 @@ async fn a_server_with_spin_in_its_ruleset_file_scores_pages_degraded_and_stays_
 #[tokio::test]
 async fn a_panicking_guest_shows_its_message_to_staff_only() {
     guests::require_built();
+    let _cpu = CPU.read().await;
     let dir = ruleset_dir(guests::PANIC);
     let app = spawn_with_ruleset(&dir).await;
     let (_, owner_view) = sync_one(&app, 1, false).await;
@@ -741,6 +777,7 @@ async fn a_panicking_guest_shows_its_message_to_staff_only() {
 #[tokio::test]
 async fn a_guest_named_in_the_ruleset_file_changes_a_synced_pages_issues() {
     guests::require_built();
+    let _cpu = CPU.read().await;
     let dir = ruleset_dir(guests::STAMP);
     let app = spawn_with_ruleset(&dir).await;
     let (_, seo) = sync_one(&app, 1, false).await;
