@@ -800,3 +800,71 @@ async fn a_guest_named_in_the_ruleset_file_changes_a_synced_pages_issues() {
     assert!(!issue_types(&seo).contains("test.stamp"));
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn two_hundred_concurrent_syncs_with_spin_are_all_stored_and_all_scored_in_the_end() {
+    guests::require_built();
+    let _cpu = CPU.write().await;
+    let dir = ruleset_dir(guests::SPIN);
+    let file = dir.path().join("ruleset.toml");
+    // A short wait for an evaluation thread, so that many syncs are deferred to the re-scoring job.
+    let app = TestApp::spawn_with(|config| {
+        config.extensions.ruleset_file = file.to_string_lossy().into_owned();
+        config.extensions.queue_wait_ms = 200;
+    })
+    .await;
+    let owner = app.user("owner@x.test").await;
+    let site = app.site(&owner, "https://busy.example").await;
+    let key = app.key(site).await;
+    let statuses = futures_util::future::join_all((1..=200).map(|n| {
+        let (app, key) = (&app, &key);
+        async move {
+            let body = json!({"wp_post_id": n, "url": format!("https://busy.example/page-{n}/"),
+                "title": format!("Busy page number {n}"),
+                "content": "<h2>Busy</h2><p>Two hundred pages arrive at the same moment.</p>"});
+            app.post("/api/v1/pages/sync")
+                .bearer(key)
+                .json(&body)
+                .send()
+                .await
+                .status()
+        }
+    }))
+    .await;
+    assert!(
+        statuses.iter().all(|s| [200, 201].contains(s)),
+        "no sync fails: {statuses:?}"
+    );
+    let count = |query: &'static str| {
+        let (app, token) = (&app, owner.token.clone());
+        async move {
+            app.get(&format!("/api/v1/pages?site_id={}{query}", site.0))
+                .bearer(&token)
+                .send()
+                .await
+                .expect(200)
+                .json["count"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    assert_eq!(count("").await, 200, "every sync is stored");
+    let scored_at_once = count("&min_score=0").await;
+    assert!(
+        scored_at_once < 200,
+        "some syncs waited longer than queue_wait_ms and were deferred (the path under test)"
+    );
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let scored = count("&min_score=0").await;
+        if scored == 200 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "only {scored} of 200 pages were scored after 90 s"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    app.shutdown().await;
+}
