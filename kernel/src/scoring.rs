@@ -184,8 +184,8 @@ pub fn score(mode: Mode, findings: &[Finding]) -> ScoreCard {
     let mut issues: Vec<ScoredIssue> = Vec::new();
     let mut notes: Vec<ScoredIssue> = Vec::new();
     for f in findings.iter().filter(|f| f.fired()) {
-        if f.severity == Severity::Advisory || (f.gate.is_none() && !f.category.scored_in(mode)) {
-            if f.severity == Severity::Advisory {
+        if f.is_advisory() || (f.gate.is_none() && !f.category.scored_in(mode)) {
+            if f.is_advisory() {
                 notes.push(f.to_issue(0.0));
             }
             continue;

@@ -97,6 +97,8 @@ pub struct Finding {
     pub severity: Severity,
     pub gate: Option<Gate>,
     pub credit: Option<f64>,
+    /// Replaces the severity's weight (a finding's `weight`, or a ruleset override); `Some(0.0)` makes it advisory.
+    pub weight: Option<f64>,
     pub message: String,
     pub action: String,
     pub details: serde_json::Value,
@@ -111,6 +113,7 @@ impl Finding {
             severity,
             gate: None,
             credit,
+            weight: None,
             message: String::new(),
             action: String::new(),
             details: serde_json::json!({}),
@@ -122,13 +125,19 @@ impl Finding {
         self.credit.is_some_and(|c| c < 1.0)
     }
 
-    /// Counts toward a category score: not a gate, not advisory.
+    /// Counts toward a category score: not a gate, not advisory (weight 0).
     pub fn is_weighted(&self) -> bool {
-        self.gate.is_none() && self.severity != Severity::Advisory
+        self.gate.is_none() && self.weight() > 0.0
     }
 
+    /// Context only: produces a note, never an issue.
+    pub fn is_advisory(&self) -> bool {
+        self.gate.is_none() && self.weight() == 0.0
+    }
+
+    /// The override when set, else the severity's weight.
     pub fn weight(&self) -> f64 {
-        self.severity.weight()
+        self.weight.unwrap_or_else(|| self.severity.weight())
     }
 
     pub(super) fn to_issue(&self, points_lost: f64) -> ScoredIssue {

@@ -1,0 +1,170 @@
+//! One guest call in a fresh store (extensions.md §4.4) and the classification of how it ended (§4.7).
+//!
+//! Every call (describe, evaluate, score, recommend) gets a new `Store` and a new instance from the
+//! extension's `InstancePre`: nothing survives between calls, a trapped instance is never entered again, and one
+//! site's page never leaks into another's. The store carries the memory limiter, the fuel budget and an epoch
+//! deadline; dropping it releases the pool slot.
+
+use super::ctx::CallCtx;
+use super::diagnostic::Reason;
+use super::host::ExtensionHost;
+use super::limits::{self, Limits};
+use super::page::{PageRef, PreparedPage};
+use super::wit::v1_0_0::types::ExtensionError;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use wasmtime::component::Resource;
+use wasmtime::{Store, Trap};
+
+/// How a call failed.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Failure {
+    pub reason: Reason,
+    pub detail: String,
+}
+
+/// The result of one call with what it cost.
+#[derive(Debug)]
+pub(crate) struct Report<T> {
+    pub outcome: Result<T, Failure>,
+    /// Fuel used; `None` when fuel is off or the call timed out or did not finish.
+    pub fuel: Option<u64>,
+    pub duration: Duration,
+    /// Log lines or standard error were cut (a note, not a failure).
+    pub logs_truncated: bool,
+    pub peak_memory: usize,
+}
+
+impl<T> Report<T> {
+    pub(crate) fn duration_ms(&self) -> f64 {
+        self.duration.as_secs_f64() * 1000.0
+    }
+}
+
+/// What the guest function returned: its own result, or an error (trap, exit, host failure).
+pub(crate) type GuestResult<T> = wasmtime::Result<Result<T, ExtensionError>>;
+
+/// Runs `f` in a fresh store. `page` is pushed into the store's table and handed to `f` as the borrowed page.
+/// `timeout` is the wall-clock allowance (rounded up to epoch ticks).
+pub(crate) fn run<T>(
+    host: &ExtensionHost,
+    limits: &Limits,
+    page: Option<&Arc<PreparedPage>>,
+    timeout: Duration,
+    f: impl FnOnce(&mut Store<CallCtx>, Option<Resource<PageRef>>) -> GuestResult<T>,
+) -> Report<T> {
+    let start = Instant::now();
+    let mut store = Store::new(host.engine(), CallCtx::new(limits.memory_bytes));
+    store.limiter(|c| &mut c.limiter);
+    let fuel_on = host.options().fuel;
+    if fuel_on && let Err(e) = store.set_fuel(limits.fuel_per_call) {
+        return host_failure(start, format!("cannot set fuel: {e}"));
+    }
+    if host.options().epochs {
+        let ms = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX);
+        store.set_epoch_deadline(Limits::ticks(ms));
+        store.epoch_deadline_trap();
+    }
+    let page = match page {
+        Some(p) => match store.data_mut().table.push(PageRef(p.clone())) {
+            Ok(r) => Some(r),
+            Err(e) => return host_failure(start, format!("cannot lend the page: {e}")),
+        },
+        None => None,
+    };
+
+    let result = f(&mut store, page);
+
+    let duration = start.elapsed();
+    let used = if fuel_on {
+        store
+            .get_fuel()
+            .ok()
+            .map(|left| limits.fuel_per_call.saturating_sub(left))
+    } else {
+        None
+    };
+    let ctx = store.into_data();
+    let stderr = ctx.stderr.text();
+    let logs_truncated = ctx.logs.truncated || stderr.len() >= limits::STDERR_BYTES;
+    let (outcome, fuel) = match result {
+        Ok(Ok(value)) => (Ok(value), used),
+        Ok(Err(ExtensionError::InvalidConfig(m))) => (
+            Err(Failure {
+                reason: Reason::InvalidConfig,
+                detail: super::page::cut(&m, limits::MESSAGE_BYTES).to_string(),
+            }),
+            used,
+        ),
+        Ok(Err(ExtensionError::Internal(m))) => (
+            Err(Failure {
+                reason: Reason::ExtensionError,
+                detail: super::page::cut(&m, limits::MESSAGE_BYTES).to_string(),
+            }),
+            used,
+        ),
+        Err(e) => {
+            let reason = classify(&e, ctx.limiter.memory_denied);
+            let fuel = (reason == Reason::FuelExhausted).then_some(used).flatten();
+            let mut detail = e.to_string();
+            if let Some(trap) = e.downcast_ref::<Trap>()
+                && !detail.contains(&trap.to_string())
+            {
+                detail = format!("{detail}: {trap}");
+            }
+            let quoted = super::page::cut(stderr.trim_end(), limits::STDERR_IN_DIAGNOSTIC);
+            if !quoted.is_empty() {
+                detail = format!("{detail}\nstderr: {quoted}");
+            }
+            (Err(Failure { reason, detail }), fuel)
+        }
+    };
+    for (level, line) in &ctx.logs.lines {
+        log_guest_line(*level, line);
+    }
+    Report {
+        outcome,
+        fuel,
+        duration,
+        logs_truncated,
+        peak_memory: ctx.limiter.peak_memory,
+    }
+}
+
+fn host_failure<T>(start: Instant, detail: String) -> Report<T> {
+    Report {
+        outcome: Err(Failure {
+            reason: Reason::HostError,
+            detail,
+        }),
+        fuel: None,
+        duration: start.elapsed(),
+        logs_truncated: false,
+        peak_memory: 0,
+    }
+}
+
+/// Why a call ended in an error. Denied memory growth wins: the guest's allocator aborts (a trap) after it.
+fn classify(e: &wasmtime::Error, memory_denied: bool) -> Reason {
+    if memory_denied {
+        return Reason::MemoryLimit;
+    }
+    if e.downcast_ref::<wasmtime_wasi::I32Exit>().is_some() {
+        return Reason::ExitCalled;
+    }
+    match e.downcast_ref::<Trap>() {
+        Some(Trap::OutOfFuel) => Reason::FuelExhausted,
+        Some(Trap::Interrupt) => Reason::Timeout,
+        _ => Reason::Trap,
+    }
+}
+
+fn log_guest_line(level: super::wit::v1_0_0::host::LogLevel, line: &str) {
+    use super::wit::v1_0_0::host::LogLevel;
+    match level {
+        LogLevel::Debug => tracing::debug!(target: "siloq::extension", "{line}"),
+        LogLevel::Info => tracing::info!(target: "siloq::extension", "{line}"),
+        LogLevel::Warn => tracing::warn!(target: "siloq::extension", "{line}"),
+        LogLevel::Error => tracing::error!(target: "siloq::extension", "{line}"),
+    }
+}

@@ -1,0 +1,56 @@
+//! The process-wide wasmtime engine (extensions.md §4.2) and its epoch ticker.
+
+use super::limits::{self, Limits};
+use std::time::Duration;
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig};
+
+/// Builds the engine: fuel and epochs on, a pooling allocator sized for `threads` evaluation threads (plus the
+/// background lane), memory capped by the pool as well as by each store's limiter.
+pub(crate) fn build(limits: &Limits, threads: usize) -> wasmtime::Result<Engine> {
+    let mut config = Config::new();
+    config.epoch_interruption(true);
+    config.consume_fuel(true);
+    config.max_wasm_stack(limits.stack_bytes);
+    config.cranelift_opt_level(OptLevel::Speed);
+    config.parallel_compilation(true);
+    // Proposals beyond what the Rust wasm32-wasip2 target emits stay off (threads, GC and component-model async
+    // are not compiled into this wasmtime build).
+    config.wasm_memory64(false);
+
+    // Never fewer slots than jobs that can run at once (N interactive + N/2 background), so instantiation never
+    // fails for lack of a slot.
+    let slots = u32::try_from((4 * threads).max(64)).unwrap_or(u32::MAX);
+    let mut pool = PoolingAllocationConfig::new();
+    pool.total_component_instances(slots)
+        .total_core_instances(4 * slots)
+        .total_memories(2 * slots)
+        .total_tables(4 * slots)
+        .max_memory_size(limits.memory_bytes)
+        .max_core_instances_per_component(limits::INSTANCES_PER_STORE as u32)
+        .max_memories_per_component(limits::MEMORIES_PER_STORE as u32)
+        .max_tables_per_component(8)
+        .table_elements(limits::TABLE_ELEMENTS)
+        // Keeping pages resident made instantiation slower in the prototype's measurements.
+        .linear_memory_keep_resident(0)
+        .table_keep_resident(0);
+    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+    Engine::new(&config)
+}
+
+/// Starts the thread that advances the engine's epoch every 10 ms. It holds only a weak reference and ends when
+/// the engine is dropped.
+pub(crate) fn start_epoch_ticker(engine: &Engine) -> std::io::Result<()> {
+    let weak = engine.weak();
+    std::thread::Builder::new()
+        .name("siloq-epoch".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(Duration::from_millis(limits::EPOCH_TICK_MS));
+                match weak.upgrade() {
+                    Some(engine) => engine.increment_epoch(),
+                    None => break,
+                }
+            }
+        })
+        .map(|_| ())
+}

@@ -1,0 +1,105 @@
+//! [`ExtensionHost`]: the engine, the linker and the limits every call runs under. One per process (tests may
+//! build several); share it in an `Arc`.
+
+use super::ctx::CallCtx;
+use super::limits::Limits;
+use super::load::{self, LoadError, LoadedExtension};
+use std::sync::Arc;
+use wasmtime::Engine;
+use wasmtime::component::Linker;
+
+/// How to build a host. `Default` is production: fuel and epochs on, one evaluation thread per core.
+#[derive(Debug, Clone)]
+pub struct HostOptions {
+    pub limits: Limits,
+    /// Evaluation threads the pool is sized for (instance slots are `max(64, 4 x threads)`).
+    pub threads: usize,
+    /// Count fuel. Off only in tests that need to see the wall-clock deadline alone.
+    pub fuel: bool,
+    /// Interrupt calls at their epoch deadline. Off only in tests that need to see fuel exhaustion alone.
+    pub epochs: bool,
+}
+
+impl Default for HostOptions {
+    fn default() -> Self {
+        Self {
+            limits: Limits::default(),
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            fuel: true,
+            epochs: true,
+        }
+    }
+}
+
+/// The engine could not be built (a limit above its ceiling, or the platform refused the pool's reservation).
+#[derive(Debug, thiserror::Error)]
+#[error("extension host: {0}")]
+pub struct HostError(pub String);
+
+/// Runs extensions: compiles and links components ([`ExtensionHost::load`]) and gives every call a fresh,
+/// limited store.
+pub struct ExtensionHost {
+    engine: Engine,
+    linker: Linker<CallCtx>,
+    options: HostOptions,
+}
+
+impl std::fmt::Debug for ExtensionHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExtensionHost")
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ExtensionHost {
+    /// A production host with these limits.
+    pub fn new(limits: Limits) -> Result<Arc<Self>, HostError> {
+        Self::with_options(HostOptions {
+            limits,
+            ..HostOptions::default()
+        })
+    }
+
+    /// A host with explicit options (tests switch fuel or epochs off here).
+    pub fn with_options(options: HostOptions) -> Result<Arc<Self>, HostError> {
+        options.limits.check().map_err(HostError)?;
+        let engine = super::engine::build(&options.limits, options.threads.max(1))
+            .map_err(|e| HostError(format!("cannot build the engine: {e}")))?;
+        if options.epochs {
+            super::engine::start_epoch_ticker(&engine)
+                .map_err(|e| HostError(format!("cannot start the epoch thread: {e}")))?;
+        }
+        let linker = super::linker::build(&engine)
+            .map_err(|e| HostError(format!("cannot build the linker: {e}")))?;
+        Ok(Arc::new(Self {
+            engine,
+            linker,
+            options,
+        }))
+    }
+
+    /// The limits every call runs under.
+    pub fn limits(&self) -> &Limits {
+        &self.options.limits
+    }
+
+    pub fn options(&self) -> &HostOptions {
+        &self.options
+    }
+
+    /// Checks, compiles, links and describes a component (extensions.md §6.2 steps 1 and 3-8; the
+    /// conformance run of step 9 is not part of loading). Loading does not refuse the reserved `siloq.` ids:
+    /// bundled extensions use them, and tests load hostile guests directly.
+    pub fn load(&self, bytes: &[u8]) -> Result<LoadedExtension, LoadError> {
+        load::load(self, bytes)
+    }
+
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub(crate) fn linker(&self) -> &Linker<CallCtx> {
+        &self.linker
+    }
+}
