@@ -81,6 +81,10 @@ pub enum ExtCommand {
         /// Treat `.html` fixtures as content-only WordPress pages.
         #[arg(long)]
         wordpress: bool,
+        /// Run the rule components without the bundled `siloq.core-rules` beside them (by default the bundled
+        /// rules run first, so a finding costs the points it would cost in a real ruleset).
+        #[arg(long)]
+        alone: bool,
     },
     /// Print the page the kernel would lend for an HTML fixture, as a snapshot for `MockPage::from_json`.
     Page {
@@ -170,12 +174,14 @@ pub fn run(command: ExtCommand, config: Option<PathBuf>) -> ExitCode {
             json,
             strict,
             wordpress,
+            alone,
         } => test::run(&test::Options {
             paths,
             config,
             json,
             strict,
             wordpress,
+            alone,
         }),
         ExtCommand::Page {
             fixture,
@@ -219,14 +225,14 @@ pub(crate) fn bytes(n: usize) -> String {
         format!("{n} B")
     } else if x < KIB * KIB {
         let k = x / KIB;
-        if k < 10.0 {
+        if k < 10.0 && k.fract() != 0.0 {
             format!("{k:.1} KiB")
         } else {
             format!("{k:.0} KiB")
         }
     } else {
         let m = x / (KIB * KIB);
-        if m < 10.0 {
+        if m < 10.0 && m.fract() != 0.0 {
             format!("{m:.1} MiB")
         } else {
             format!("{m:.0} MiB")
@@ -257,6 +263,7 @@ mod tests {
         assert_eq!(bytes(153_600), "150 KiB");
         assert_eq!(bytes(1_153_434), "1.1 MiB");
         assert_eq!(bytes(32 * 1024 * 1024), "32 MiB");
+        assert_eq!(bytes(4 * 1024 * 1024), "4 MiB");
         assert_eq!(
             short_hash("41be00000000000000000000000000000000000000000000000000000009a07"),
             "41be…9a07"

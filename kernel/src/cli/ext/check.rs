@@ -83,7 +83,9 @@ pub(super) fn check(host: &Arc<ExtensionHost>, path: &Path, bytes: &[u8]) -> Ver
     describe(&mut out, &ext);
     let mut refusals: Vec<String> = Vec::new();
     let mut warnings: Vec<String> = Vec::new();
+    let mut code = "conformance_failed";
     if ext.has_reserved_id() {
+        code = "invalid_component";
         refusals.push(format!(
             "the id {} begins with `siloq.`, which is reserved for the bundled extensions",
             ext.id()
@@ -113,7 +115,7 @@ pub(super) fn check(host: &Arc<ExtensionHost>, path: &Path, bytes: &[u8]) -> Ver
         for r in &refusals {
             let _ = writeln!(out, "refused    {r}");
         }
-        let _ = writeln!(out, "result     refused (conformance_failed)");
+        let _ = writeln!(out, "result     refused ({code})");
         eprintln!(
             "siloq ext: {} would be refused: {}",
             path.display(),

@@ -26,6 +26,8 @@ pub(super) struct Options {
     pub json: bool,
     pub strict: bool,
     pub wordpress: bool,
+    /// Leave the bundled rules out (a rule component's findings are then the only ones scored).
+    pub alone: bool,
 }
 
 /// The upload thresholds (extensions.md §6.2 step 9) `--strict` holds every call to.
@@ -109,6 +111,9 @@ struct FixtureReport {
     findings: Vec<FindingRow>,
     /// Every issue of the page (all rules), as the API lists them.
     issues: Vec<Issue>,
+    /// Issues of the other rules (the bundled context) and the points they cost.
+    other_issues: usize,
+    other_points: f64,
     score: Option<ScoreCard>,
     scorer: String,
     recommendations: Vec<Recommendation>,
@@ -329,39 +334,72 @@ pub(super) fn run(options: &Options) -> Outcome {
         .map(|p| fixture::load(p, options.wordpress, None))
         .collect::<Result<Vec<_>, _>>()?;
 
-    let mut builder = Ruleset::builder().comment("siloq ext test");
-    let mut rules_given = false;
-    let mut scorer = "built-in scorer".to_string();
-    let mut recommender = "built-in recommender".to_string();
-    for (c, config) in components.iter().zip(&configs) {
-        match c.ext.kind() {
-            Kind::Rule => {
-                rules_given = true;
-                builder = builder.rule(c.ext.clone(), config.clone());
-            }
-            Kind::Scorer => {
-                if scorer != "built-in scorer" {
-                    return Err(Failure::usage("give at most one scorer"));
-                }
-                scorer = c.ext.id().to_string();
-                builder = builder.scorer(c.ext.clone(), config.clone());
-            }
-            Kind::Recommender => {
-                recommender = c.ext.id().to_string();
-                builder = builder.recommender(c.ext.clone(), config.clone());
-            }
-        }
+    let rules_given = components.iter().any(|c| c.ext.kind() == Kind::Rule);
+    let scorers = components
+        .iter()
+        .filter(|c| c.ext.kind() == Kind::Scorer)
+        .count();
+    if scorers > 1 {
+        return Err(Failure::usage("give at most one scorer"));
     }
-    let mut substitute_rules = None;
-    if !rules_given {
+    // The bundled rules give the page its context: a rule's findings cost what they would cost in a real
+    // ruleset, and a scorer or recommender has findings to work on.
+    let mut context_rules = None;
+    if !rules_given || !options.alone {
         let bundled = crate::extensions::bundled::load(&host)
             .map_err(|e| Failure::failed(format!("the bundled rules: {e}")))?;
-        substitute_rules = Some(bundled.rules.id().to_string());
-        builder = builder.rule(bundled.rules, Value::Object(Map::new()));
+        context_rules = Some(bundled.rules);
     }
-    let ruleset = builder
-        .build(&host)
-        .map_err(|e| Failure::usage(format!("these components cannot run together: {e}")))?;
+    let build = |context: Option<&LoadedExtension>| {
+        let mut builder = Ruleset::builder().comment("siloq ext test");
+        if let Some(rules) = context {
+            builder = builder.rule(rules.clone(), Value::Object(Map::new()));
+        }
+        for (c, config) in components.iter().zip(&configs) {
+            builder = match c.ext.kind() {
+                Kind::Rule => builder.rule(c.ext.clone(), config.clone()),
+                Kind::Scorer => builder.scorer(c.ext.clone(), config.clone()),
+                Kind::Recommender => builder.recommender(c.ext.clone(), config.clone()),
+            };
+        }
+        builder.build(&host)
+    };
+    let mut notes = Vec::new();
+    let ruleset = match build(context_rules.as_ref()) {
+        Ok(ruleset) => ruleset,
+        // A rule that shares a check id with the bundled rules cannot run beside them: run it alone.
+        Err(e) if rules_given && context_rules.is_some() => {
+            notes.push(format!(
+                "the bundled rules were left out: {}",
+                e.0.trim_end_matches('.')
+            ));
+            context_rules = None;
+            build(None)
+                .map_err(|e| Failure::usage(format!("these components cannot run together: {e}")))?
+        }
+        Err(e) => {
+            return Err(Failure::usage(format!(
+                "these components cannot run together: {e}"
+            )));
+        }
+    };
+    let scorer = components
+        .iter()
+        .find(|c| c.ext.kind() == Kind::Scorer)
+        .map_or_else(|| "built-in scorer".to_string(), |c| c.ext.id().to_string());
+    let recommenders: Vec<&str> = components
+        .iter()
+        .filter(|c| c.ext.kind() == Kind::Recommender)
+        .map(|c| c.ext.id())
+        .collect();
+    let recommender = if recommenders.is_empty() {
+        "built-in recommender".to_string()
+    } else {
+        recommenders.join(", ")
+    };
+    let context = context_rules
+        .as_ref()
+        .map(|r| format!("{} {}", r.id(), r.version()));
 
     let under_test: Vec<&str> = components.iter().map(|c| c.ext.id()).collect();
     let limits = host.limits().clone();
@@ -401,7 +439,8 @@ pub(super) fn run(options: &Options) -> Outcome {
     if options.json {
         let out = json!({
             "components": component_reports,
-            "substitute_rules": substitute_rules,
+            "context_rules": context,
+            "notes": notes,
             "limits": limits,
             "fixtures": reports,
             "strict": options.strict,
@@ -414,7 +453,9 @@ pub(super) fn run(options: &Options) -> Outcome {
     } else {
         print_text(
             &component_reports,
-            substitute_rules.as_deref(),
+            context.as_deref(),
+            rules_given,
+            &notes,
             &reports,
             options.strict,
         );
@@ -454,9 +495,12 @@ fn fixture_report(
             }
         })
         .collect();
-    let calls: Vec<CallReport> = under_test
+    // In pipeline order: rules, scorer, recommenders.
+    let calls: Vec<CallReport> = result
+        .calls
         .iter()
-        .flat_map(|id| call_reports(result, id, limits))
+        .filter(|c| under_test.contains(&c.extension.as_str()))
+        .map(|c| call_report(result, c, limits))
         .collect();
     let mut notes = fixture.notes.clone();
     // A component under test that never ran (the page budget ran out) is a failed run too.
@@ -478,6 +522,11 @@ fn fixture_report(
         }
     }
     let failed = skipped || calls.iter().any(CallReport::failed);
+    let others: Vec<&Issue> = result
+        .issues
+        .iter()
+        .filter(|i| !under_test.contains(&i.extension.as_str()))
+        .collect();
     FixtureReport {
         path: fixture.path.display().to_string(),
         mode: match page.mode() {
@@ -489,6 +538,8 @@ fn fixture_report(
         notes,
         findings,
         issues: result.issues.clone(),
+        other_issues: others.len(),
+        other_points: (others.iter().map(|i| i.points_lost).sum::<f64>() * 100.0).round() / 100.0,
         score: result.card.clone(),
         scorer: if result.fallback_scorer && scorer != "built-in scorer" {
             format!("built-in scorer ({scorer} failed)")
@@ -588,12 +639,12 @@ pub(super) fn call_lines(c: &CallReport) -> String {
         (false, _) if c.problems.is_empty() => "ok".to_string(),
         (false, _) => format!("ok (notes: {})", c.problems.join("; ")),
         (true, Some(reason)) => format!(
-            "failed: {}{}",
-            reason.as_str(),
+            "failed: {}",
             c.problems
-                .first()
-                .map(|p| format!(" ({p})"))
-                .unwrap_or_default()
+                .iter()
+                .find(|p| p.starts_with(reason.as_str()))
+                .cloned()
+                .unwrap_or_else(|| reason.as_str().to_string())
         ),
         (true, None) => format!("invalid output: {}", c.problems.join("; ")),
     };
@@ -606,7 +657,9 @@ pub(super) fn call_lines(c: &CallReport) -> String {
 
 fn print_text(
     components: &[ComponentReport],
-    substitute_rules: Option<&str>,
+    context: Option<&str>,
+    rules_given: bool,
+    notes: &[String],
     reports: &[FixtureReport],
     strict: bool,
 ) {
@@ -621,8 +674,18 @@ fn print_text(
             bytes(c.size)
         );
     }
-    if let Some(rules) = substitute_rules {
-        println!("rules: {rules} (bundled; no rule component was given)");
+    match context {
+        Some(rules) if rules_given => println!(
+            "context: {rules} (bundled) runs first, so the points are those of a real ruleset; --alone leaves \
+             it out"
+        ),
+        Some(rules) => {
+            println!("context: {rules} (bundled) finds the issues (no rule component was given)")
+        }
+        None => {}
+    }
+    for note in notes {
+        println!("note: {note}");
     }
     for r in reports {
         println!();
@@ -638,7 +701,7 @@ fn print_text(
             "points".into(),
             "message".into(),
         ]];
-        if substitute_rules.is_some() {
+        if !rules_given {
             // A scorer or recommender under test: the page's issues show what it was given.
             rows.extend(r.issues.iter().map(|i| {
                 vec![
@@ -671,14 +734,25 @@ fn print_text(
         } else {
             print!("{}", table(&rows));
         }
+        if rules_given && context.is_some() {
+            println!(
+                "  + {} issue{} of the bundled rules ({:.2} points)",
+                r.other_issues,
+                if r.other_issues == 1 { "" } else { "s" },
+                r.other_points
+            );
+        }
         println!();
         let score = match &r.score {
             Some(card) => {
-                let categories: Vec<String> = card
-                    .categories
-                    .iter()
-                    .map(|(k, v)| format!("{k} {}", v.map_or("–".to_string(), |s| s.to_string())))
-                    .collect();
+                let categories: Vec<String> =
+                    ["technical", "content", "structure", "performance", "onpage"]
+                        .iter()
+                        .map(|k| {
+                            let v = card.categories.get(k).copied().flatten();
+                            format!("{k} {}", v.map_or("–".to_string(), |s| s.to_string()))
+                        })
+                        .collect();
                 format!("{} ({})", card.score, categories.join(" · "))
             }
             None => "none (no finding applied)".into(),
