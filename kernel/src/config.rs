@@ -55,9 +55,10 @@ pub fn figment(sources: &Sources) -> Figment {
     if let Some(file) = file {
         fig = fig.merge(Toml::file_exact(file));
     }
-    // `SILOQ_CONFIG` names the file and `SILOQ_TEST_*` belongs to the test harness: neither is a setting.
+    // `SILOQ_CONFIG` names the file, `SILOQ_TEST_*` belongs to the test harness and `SILOQ_EXTENSIONS_SKIP` /
+    // `SILOQ_EXTENSIONS_PREBUILT` to the build script: none is a setting.
     let env = Env::prefixed("SILOQ_")
-        .ignore(&["CONFIG"])
+        .ignore(&["CONFIG", "EXTENSIONS_SKIP", "EXTENSIONS_PREBUILT"])
         .filter(|key| !key.as_str().to_ascii_lowercase().starts_with("test_"))
         .split("__");
     fig = fig.merge(env);
@@ -98,6 +99,17 @@ impl Config {
                     "auth.argon2_* below the minimum (m=19456 KiB, t=2, p=1) is only allowed with DEBUG on".into(),
                 ));
             }
+        }
+        self.extensions
+            .limits
+            .check()
+            .map_err(ConfigError::Invalid)?;
+        let ceiling = crate::extensions::limits::QUEUE_WAIT_MS_CEILING;
+        if self.extensions.queue_wait_ms > ceiling {
+            return Err(ConfigError::Invalid(format!(
+                "extensions.queue_wait_ms ({}) is above its ceiling ({ceiling})",
+                self.extensions.queue_wait_ms
+            )));
         }
         if self.database.url.trim().is_empty() {
             return Err(ConfigError::Invalid(

@@ -38,8 +38,10 @@ mod linker;
 mod load;
 pub mod page;
 pub mod pipeline;
+pub mod pool;
 pub mod ruleset;
 mod ruleset_file;
+pub mod runtime;
 pub mod validate;
 pub mod wit;
 
@@ -51,3 +53,7 @@ pub use load::{LoadError, LoadedExtension};
 pub use page::{PageContext, PreparedPage};
 pub use pipeline::{CallRecord, Issue, PipelineResult, Recommendation, ScoreCard, run_pipeline};
 pub use ruleset::{Entry, Override, Ruleset, RulesetBuilder, RulesetError};
+pub use runtime::{Runtime, RuntimeError};
+
+#[cfg(test)]
+mod tests;

@@ -34,6 +34,8 @@ pub struct AppInner {
     /// Login attempts per client IP (in memory, per instance).
     pub login_ip_limiter: crate::auth::throttle::IpLimiter,
     pub key_usage: crate::sites::usage::UsageBuffer,
+    /// The extension platform: host, evaluation threads, active ruleset.
+    pub extensions: Arc<crate::extensions::Runtime>,
 }
 
 impl std::ops::Deref for AppState {
@@ -48,6 +50,7 @@ impl AppState {
     pub fn new(
         config: Arc<Config>,
         store: DynStore,
+        extensions: Arc<crate::extensions::Runtime>,
     ) -> Result<Self, crate::auth::password::HashError> {
         let jwt = crate::auth::jwt::JwtKeys::new(&config.auth);
         let hasher = crate::auth::password::PasswordHasherPool::new(&config.auth)?;
@@ -61,6 +64,7 @@ impl AppState {
             hasher,
             login_ip_limiter,
             key_usage: Default::default(),
+            extensions,
         })))
     }
 

@@ -3,7 +3,6 @@
 mod handlers;
 mod list;
 pub mod pipeline;
-pub mod rules;
 pub mod seo_data;
 pub mod sync;
 pub mod views;

@@ -13,9 +13,16 @@ use tokio::sync::watch;
 /// Buffered counters reach the database at least this often (api.md §7.7: every 5 s).
 const FLUSH_INTERVAL: Duration = Duration::from_secs(2);
 
-/// Builds the shared state for a configuration: settles the secret, opens the store, migrates if asked.
+/// Builds the shared state for a configuration: settles the secret, loads the extensions, opens the store,
+/// migrates if asked.
 pub async fn build_state(mut config: Config, migrate: bool) -> anyhow::Result<AppState> {
     config::resolve_secret_key(&mut config)?;
+    // Compiling the components takes a while; it must not hold an async worker.
+    let extensions_config = config.extensions.clone();
+    let extensions =
+        tokio::task::spawn_blocking(move || crate::extensions::Runtime::shared(&extensions_config))
+            .await
+            .context("loading the extensions panicked")??;
     let store = db::connect_with_retry(&config.database)
         .await
         .with_context(|| {
@@ -27,7 +34,7 @@ pub async fn build_state(mut config: Config, migrate: bool) -> anyhow::Result<Ap
     if migrate {
         store.migrate().await.context("database migration failed")?;
     }
-    Ok(AppState::new(Arc::new(config), store)?)
+    Ok(AppState::new(Arc::new(config), store, extensions)?)
 }
 
 /// A running server: its address and a way to stop it (used by `siloq serve` and by the test harness).

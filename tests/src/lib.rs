@@ -7,6 +7,7 @@
 
 mod client;
 mod database;
+pub mod guests;
 pub mod keys;
 mod seed;
 mod sql;

@@ -136,8 +136,13 @@ pub(super) fn unknown_siloq_variables() -> Vec<String> {
         .filter(|k| k.starts_with("SILOQ_"))
         .filter(|k| {
             let rest = &k["SILOQ_".len()..];
-            // Variables read by the test harness and the `--config` fallback are not configuration keys.
-            !(rest == "CONFIG" || rest.starts_with("TEST_") || known.iter().any(|key| key == rest))
+            // Variables read by the test harness, the build script and the `--config` fallback are not
+            // configuration keys.
+            let build_time = rest == "EXTENSIONS_SKIP" || rest == "EXTENSIONS_PREBUILT";
+            !(rest == "CONFIG"
+                || build_time
+                || rest.starts_with("TEST_")
+                || known.iter().any(|key| key == rest))
         })
         .collect()
 }

@@ -14,6 +14,7 @@ pub struct Config {
     pub cors: CorsConfig,
     pub log: LogConfig,
     pub sites: SitesConfig,
+    pub extensions: ExtensionsConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -95,6 +96,33 @@ pub struct SitesConfig {
     pub max_sites_per_user: i64,
     /// Active (not revoked, not expired) keys one site may have (api.md §7.3).
     pub max_active_keys_per_site: i64,
+}
+
+/// The extension platform (extensions.md §4.5, §4.6, §6.11).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExtensionsConfig {
+    /// Evaluation threads; 0 = number of CPU cores.
+    pub threads: usize,
+    /// Permits of the background lane (re-scoring); 0 = max(1, threads / 2).
+    pub background_threads: usize,
+    /// How long a page sync waits for an evaluation thread before its scoring is deferred to a job.
+    pub queue_wait_ms: u64,
+    /// A TOML file that declares the whole ruleset; empty = the bundled ruleset.
+    pub ruleset_file: String,
+    pub limits: crate::extensions::Limits,
+}
+
+impl Default for ExtensionsConfig {
+    fn default() -> Self {
+        Self {
+            threads: 0,
+            background_threads: 0,
+            queue_wait_ms: crate::extensions::limits::QUEUE_WAIT_MS,
+            ruleset_file: String::new(),
+            limits: crate::extensions::Limits::default(),
+        }
+    }
 }
 
 impl Default for SitesConfig {

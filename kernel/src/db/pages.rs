@@ -74,6 +74,8 @@ pub struct PageRecord {
     pub issues: sqlx::types::Json<Value>,
     pub recommendations: sqlx::types::Json<Value>,
     pub measurements: Option<sqlx::types::Json<Value>>,
+    /// How the last scoring went: `{"degraded", "partial", "items": [diagnostics], ...}`; `[]` before scoring.
+    pub diagnostics: sqlx::types::Json<Value>,
     pub ruleset_revision: Option<i64>,
     pub scored_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -169,7 +171,8 @@ pub(crate) const PAGE_COLUMNS: &str = "p.id, p.site_id, p.wp_post_id, p.url, p.t
      p.excerpt, p.status, p.post_type, p.published_at, p.modified_at, p.parent_id, p.menu_order, p.yoast_title, \
      p.yoast_description, p.focus_keyphrase, p.featured_image, p.is_noindex, p.is_homepage, p.is_money_page, p.author, \
      p.page_builder, p.headings_extracted, p.links_extracted, p.faq_questions, p.last_synced_at, p.seo_score, p.grade, \
-     p.issue_count, p.category_scores, p.issues, p.recommendations, p.measurements, p.ruleset_revision, p.scored_at, \
+     p.issue_count, p.category_scores, p.issues, p.recommendations, p.measurements, p.diagnostics, p.ruleset_revision, \
+     p.scored_at, \
      p.created_at, p.updated_at";
 
 /// Binds a list of [`Val`]s onto an sqlx query, in order.

@@ -96,7 +96,8 @@ pub(crate) fn score(findings: &[SourcedFinding], mode: Mode) -> ScoreResult {
         .collect();
     ScoreResult {
         card: ScoreCard {
-            score: card.score as f32,
+            // Unrounded, like a scorer extension's card: the kernel rounds once, at the end.
+            score: card.capped as f32,
             categories: CATEGORIES
                 .iter()
                 .map(|c| CategoryScore {

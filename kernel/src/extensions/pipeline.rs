@@ -407,11 +407,14 @@ pub fn run_pipeline(
     let mut scored_issues: Vec<ScoredIssue> = Vec::new();
     for (i, points) in scored {
         let s = &findings[i];
-        if advisory(&s.finding) {
+        // Notes reach the recommenders too (seo-rules.md §4.6: one recommendation per issue and note).
+        let points = if advisory(&s.finding) {
             notes.push(issue(s, 0.0));
-            continue;
-        }
-        issues.push(issue(s, points));
+            0.0
+        } else {
+            issues.push(issue(s, points));
+            points
+        };
         scored_issues.push(ScoredIssue {
             extension: s.extension.clone(),
             finding: s.finding.clone(),

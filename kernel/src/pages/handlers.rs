@@ -32,8 +32,10 @@ pub async fn sync_page(
         status,
         Json(json!({
             "page_id": upserted.id, "id": upserted.id, "site_id": key.site_id, "message": "Page synced successfully",
-            "created": upserted.created, "seo_score": scored.as_ref().and_then(|s| s.seo_score),
-            "issue_count": scored.as_ref().map_or(0, |s| s.issue_count),
+            "created": upserted.created,
+            // Not scored now (deferred to a job): the page's previous score, null for a new page.
+            "seo_score": scored.as_ref().map_or(page.seo_score, |s| s.seo_score),
+            "issue_count": scored.as_ref().map_or(page.issue_count, |s| s.issue_count),
         })),
     ))
 }
@@ -58,9 +60,9 @@ pub async fn sync_seo_data(
         status,
         Json(json!({
             "seo_data_id": record.id, "message": "SEO data synced successfully", "created": created,
-            "seo_score": scored.as_ref().and_then(|s| s.seo_score),
-            "issues": scored.as_ref().map_or(json!([]), |s| s.issues.clone()),
-            "recommendations": scored.as_ref().map_or(json!([]), |s| s.recommendations.clone()),
+            "seo_score": scored.as_ref().map_or(page.seo_score, |s| s.seo_score),
+            "issues": scored.as_ref().map_or_else(|| page.issues.0.clone(), |s| s.issues.clone()),
+            "recommendations": scored.as_ref().map_or_else(|| page.recommendations.0.clone(), |s| s.recommendations.clone()),
         })),
     ))
 }
@@ -73,7 +75,8 @@ pub async fn page_detail(
 ) -> ApiResult<Json<Value>> {
     let (page, site) = state.store.page_of_owner(auth.user.id, PageId(id)).await?;
     let seo = state.store.seo_data(page.id).await?;
-    Ok(Json(views::detail(&page, &site, seo.as_ref())))
+    let staff = auth.user.is_staff || auth.user.is_superuser;
+    Ok(Json(views::detail(&page, &site, seo.as_ref(), staff)))
 }
 
 /// `GET /pages/{id}/seo/`.
@@ -84,7 +87,8 @@ pub async fn page_seo(
 ) -> ApiResult<Json<Value>> {
     let (page, _) = state.store.page_of_owner(auth.user.id, PageId(id)).await?;
     let seo = state.store.seo_data(page.id).await?;
-    Ok(Json(views::seo_view(&page, seo.as_ref())))
+    let staff = auth.user.is_staff || auth.user.is_superuser;
+    Ok(Json(views::seo_view(&page, seo.as_ref(), staff)))
 }
 
 /// `POST /pages/{id}/toggle_money_page/` (body ignored).
@@ -113,8 +117,8 @@ pub async fn toggle_money_page(
     })))
 }
 
-/// Scores a page; when scoring fails, a background job scores it later (api.md §9.1) and the write that
-/// triggered it still succeeds.
+/// Scores a page; when scoring fails or has to wait too long for an evaluation thread, a background job scores
+/// it later (api.md §9.1, extensions.md §4.5) and the write that triggered it still succeeds.
 async fn score_or_requeue(
     state: &AppState,
     page: &crate::db::PageRecord,

@@ -1,23 +1,38 @@
-//! The page pipeline: stored page -> document model (`analysis`) -> rules -> scorer -> recommendations ->
-//! stored score card. Parsing and judging run on the blocking pool: a 5 MB page must not stall the executor.
+//! The page pipeline: stored page -> document model (`analysis`) -> prepared page -> extension pipeline (rules,
+//! scorer, recommenders; `crate::extensions`) -> stored score card.
+//!
+//! Parsing runs on the blocking pool (a 5 MB page must not stall the executor); the extensions run on the
+//! evaluation threads. Nothing an extension does fails a sync: a failed call is a diagnostic, and when no
+//! evaluation thread frees up in time the page is scored later by the `page.rescore` job.
 
-use super::{rules, views};
+use super::views;
 use crate::analysis::{
     self, ExtractedHeading, ExtractedImage, ExtractedLink, Mode, PageDoc, ParseInput,
 };
 use crate::db::{PageRecord, PageSite, SeoDataRecord, StoredScore};
+use crate::extensions::pool::Lane;
+use crate::extensions::wit::v1_0_0::document::WordpressInfo;
+use crate::extensions::{PageContext, PipelineResult, PreparedPage};
 use crate::http::AppState;
-use crate::scoring::{self, ScoreCard};
-use serde_json::{Map, Value, json};
+use crate::scoring;
+use serde_json::{Value, json};
 
-/// The revision number the built-in ruleset reports until ruleset storage exists.
-pub const BUILT_IN_REVISION: i64 = 0;
-
-/// Scores a page and stores the result. `None` when scoring failed: the sync still succeeds (api.md §9.1).
+/// Scores a page on the interactive lane and stores the result. `None` when it was not scored now (no
+/// evaluation thread within `extensions.queue_wait_ms`, or a failure): the sync still succeeds (api.md §9.1)
+/// and the caller queues a re-score.
 pub async fn score_and_store(
     state: &AppState,
     page: &PageRecord,
     seo: Option<&SeoDataRecord>,
+) -> Option<StoredScore> {
+    score_and_store_on(state, page, seo, Lane::Interactive).await
+}
+
+async fn score_and_store_on(
+    state: &AppState,
+    page: &PageRecord,
+    seo: Option<&SeoDataRecord>,
+    lane: Lane,
 ) -> Option<StoredScore> {
     let site = match state.store.site_summary(page.site_id).await {
         Ok(site) => site,
@@ -27,16 +42,34 @@ pub async fn score_and_store(
         }
     };
     let (page_owned, seo_owned) = (page.clone(), seo.cloned());
-    let scored =
-        tokio::task::spawn_blocking(move || score_page(&page_owned, &site, seo_owned.as_ref()))
-            .await;
-    let stored = match scored {
-        Ok(stored) => stored,
+    let prepared = tokio::task::spawn_blocking(move || {
+        let doc = parse_page(&page_owned, &site, seo_owned.as_ref());
+        let prepared = PreparedPage::new(&doc, page_context(&page_owned));
+        (prepared, measurements(&doc), doc.main_text)
+    })
+    .await;
+    let (prepared, measurements, search_text) = match prepared {
+        Ok(prepared) => prepared,
         Err(e) => {
-            tracing::error!(page_id = page.id.0, error = %e, "scoring panicked");
+            tracing::error!(page_id = page.id.0, error = %e, "page preparation panicked");
             return None;
         }
     };
+    let result = match state.extensions.evaluate(prepared, lane).await {
+        Ok(result) => result,
+        Err(e) => {
+            tracing::warn!(page_id = page.id.0, error = %e, "page not scored now; it will be re-scored");
+            return None;
+        }
+    };
+    if result.degraded {
+        tracing::info!(
+            page_id = page.id.0,
+            diagnostics = result.diagnostics.len(),
+            "page scored with degraded extension results"
+        );
+    }
+    let stored = stored_score(page, &result, measurements, search_text);
     match state.store.store_page_score(page.id, &stored).await {
         Ok(()) => Some(stored),
         Err(e) => {
@@ -46,11 +79,23 @@ pub async fn score_and_store(
     }
 }
 
-/// Parses and judges one page (pure; runs on a blocking thread).
-pub fn score_page(page: &PageRecord, site: &PageSite, seo: Option<&SeoDataRecord>) -> StoredScore {
-    let doc = parse_page(page, site, seo);
-    let card = scoring::score(scoring::Mode::ContentOnly, &rules::evaluate(&doc));
-    stored_score(&doc, &card)
+/// What the kernel knows about a synced page besides its content: ids and WordPress metadata.
+fn page_context(page: &PageRecord) -> PageContext {
+    let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    PageContext {
+        page_id: Some(page.id.0),
+        site_id: Some(page.site_id.0),
+        html: Some(page.content.clone()),
+        wordpress: Some(WordpressInfo {
+            post_id: page.wp_post_id.clone(),
+            post_type: non_empty(&page.post_type),
+            status: non_empty(&page.status),
+            page_builder: non_empty(&page.page_builder),
+            is_cornerstone: false,
+            meta: Vec::new(),
+        }),
+        ..PageContext::default()
+    }
 }
 
 /// The document model of a synced page (content-only mode).
@@ -86,40 +131,55 @@ pub fn parse_page(page: &PageRecord, site: &PageSite, seo: Option<&SeoDataRecord
     analysis::parse(&input)
 }
 
-fn stored_score(doc: &PageDoc, card: &ScoreCard) -> StoredScore {
-    let category_scores: Map<String, Value> = card
-        .category_scores
-        .iter()
-        .map(|(id, score)| {
-            (
-                (*id).to_string(),
-                score.map_or(Value::Null, |s| Value::from(scoring::round_half_up(s))),
-            )
-        })
-        .collect();
-    let round2 = |x: f64| (x * 100.0).round() / 100.0;
-    let issues: Vec<Value> = card
-        .issues
-        .iter()
-        .map(|i| json!({"type": i.rule, "category": i.category, "severity": i.severity, "message": i.message, "points_lost": round2(i.points_lost), "details": i.details}))
-        .collect();
-    let recommendations: Vec<Value> = card
-        .recommendations
-        .iter()
-        .map(|r| json!({"type": r.rule, "category": r.category, "priority": r.priority, "message": r.message, "issue": r.issue, "action": r.action, "impact": round2(r.impact)}))
-        .collect();
+/// What is stored for a page: the pipeline's card, issues and recommendations in the API's shapes. When no
+/// finding applied at all (every rule failed), the page keeps its previous score and lists (§5.4) and only the
+/// diagnostics and revision change.
+fn stored_score(
+    previous: &PageRecord,
+    result: &PipelineResult,
+    measurements: Value,
+    search_text: String,
+) -> StoredScore {
+    let diagnostics = json!({
+        "degraded": result.degraded, "partial": result.partial,
+        "fallback_scorer": result.fallback_scorer, "fallback_recommender": result.fallback_recommender,
+        "fuel": result.total_fuel(), "duration_ms": (result.duration_ms * 1000.0).round() / 1000.0,
+        "extensions": result.calls.iter().map(|c| json!({"extension": c.extension, "version": c.version, "stage": c.stage}))
+            .collect::<Vec<_>>(),
+        "notes": result.notes.iter().map(|n| n.to_json()).collect::<Vec<_>>(),
+        "items": result.diagnostics,
+    });
+    let Some(card) = &result.card else {
+        return StoredScore {
+            seo_score: previous.seo_score,
+            grade: previous.grade.clone(),
+            issue_count: previous.issue_count,
+            category_scores: previous
+                .category_scores
+                .as_ref()
+                .map_or_else(views::null_categories, |c| c.0.clone()),
+            issues: previous.issues.0.clone(),
+            recommendations: previous.recommendations.0.clone(),
+            measurements,
+            diagnostics,
+            ruleset_revision: Some(result.revision),
+            scored_at: crate::time::now(),
+            search_text,
+        };
+    };
+    let issues: Vec<Value> = result.issues.iter().map(|i| i.to_json()).collect();
     StoredScore {
         seo_score: Some(card.score),
         grade: Some(scoring::grade(card.score).to_string()),
         issue_count: issues.len() as i64,
-        category_scores: Value::Object(category_scores),
+        category_scores: card.categories_json(),
         issues: Value::Array(issues),
-        recommendations: Value::Array(recommendations),
-        measurements: measurements(doc),
-        diagnostics: json!([]),
-        ruleset_revision: Some(BUILT_IN_REVISION),
+        recommendations: Value::Array(result.recommendations.iter().map(|r| r.to_json()).collect()),
+        measurements,
+        diagnostics,
+        ruleset_revision: Some(result.revision),
         scored_at: crate::time::now(),
-        search_text: doc.main_text.clone(),
+        search_text,
     }
 }
 
@@ -187,7 +247,8 @@ fn measurements(doc: &PageDoc) -> Value {
     value
 }
 
-/// The `page.rescore` job: scores a page whose scoring failed during its sync.
+/// The `page.rescore` job: scores a page whose scoring failed or was deferred during its sync (background
+/// lane: it waits for an evaluation thread as long as it takes).
 pub fn rescore_handler() -> crate::jobs::Handler {
     std::sync::Arc::new(|state: AppState, payload: Value| {
         Box::pin(async move {
@@ -212,7 +273,7 @@ pub fn rescore_handler() -> crate::jobs::Handler {
                 .seo_data(record.id)
                 .await
                 .map_err(|e| crate::jobs::JobError::retry(e.to_string()))?;
-            match score_and_store(&state, &record, seo.as_ref()).await {
+            match score_and_store_on(&state, &record, seo.as_ref(), Lane::Background).await {
                 Some(_) => Ok(()),
                 None => Err(crate::jobs::JobError::retry("scoring failed")),
             }

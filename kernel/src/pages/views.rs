@@ -34,7 +34,7 @@ pub fn list_item(p: &PageRecord) -> Map<String, Value> {
 }
 
 /// The detail form (§10.2): the list form plus content, SEO fields, the site summary and `seo_data`.
-pub fn detail(p: &PageRecord, site: &PageSite, seo: Option<&SeoDataRecord>) -> Value {
+pub fn detail(p: &PageRecord, site: &PageSite, seo: Option<&SeoDataRecord>, staff: bool) -> Value {
     let mut map = list_item(p);
     let extra = json!({
         "site": {"id": site.id, "name": site.name, "url": site.url, "is_active": site.is_active},
@@ -43,7 +43,7 @@ pub fn detail(p: &PageRecord, site: &PageSite, seo: Option<&SeoDataRecord>) -> V
         "focus_keyphrase": p.focus_keyphrase, "featured_image": p.featured_image, "author": p.author,
         "page_builder": p.page_builder, "headings_extracted": p.headings_extracted.0, "links_extracted": p.links_extracted.0,
         "faq_questions": p.faq_questions.0, "created_at": time::format(&p.created_at), "updated_at": time::format(&p.updated_at),
-        "seo_data": if p.scored_at.is_none() && seo.is_none() { Value::Null } else { seo_view(p, seo) },
+        "seo_data": if p.scored_at.is_none() && seo.is_none() { Value::Null } else { seo_view(p, seo, staff) },
     });
     if let Value::Object(extra) = extra {
         map.extend(extra);
@@ -79,7 +79,7 @@ pub const MEASURED_FIELDS: [&str; 22] = [
 
 /// The SEO form (§4.5): plugin-sent values win over the server's measurements; scores always come from the
 /// server's own scoring.
-pub fn seo_view(p: &PageRecord, seo: Option<&SeoDataRecord>) -> Value {
+pub fn seo_view(p: &PageRecord, seo: Option<&SeoDataRecord>, staff: bool) -> Value {
     let measured = p
         .measurements
         .as_ref()
@@ -111,6 +111,9 @@ pub fn seo_view(p: &PageRecord, seo: Option<&SeoDataRecord>) -> Value {
     map.insert("issues".into(), p.issues.0.clone());
     map.insert("recommendations".into(), p.recommendations.0.clone());
     map.insert("ruleset_revision".into(), json!(p.ruleset_revision));
+    let (degraded, diagnostics) = diagnostics_view(&p.diagnostics.0, staff);
+    map.insert("degraded".into(), degraded);
+    map.insert("diagnostics".into(), diagnostics);
     map.insert("scored_at".into(), ts(&p.scored_at));
     map.insert(
         "scanned_at".into(),
@@ -120,6 +123,33 @@ pub fn seo_view(p: &PageRecord, seo: Option<&SeoDataRecord>) -> Value {
         ),
     );
     Value::Object(map)
+}
+
+/// `degraded` and the diagnostics of the last scoring (extensions.md §4.7): extension, version, stage and reason
+/// for everyone; `detail` (which may quote an extension's standard error) for staff only.
+fn diagnostics_view(stored: &Value, staff: bool) -> (Value, Value) {
+    let degraded = stored
+        .get("degraded")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let items = stored
+        .get("items")
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .map(|d| {
+                    let mut shown = json!({"extension": d["extension"], "version": d["version"], "stage": d["stage"],
+                                           "reason": d["reason"]});
+                    if staff {
+                        shown["detail"] = d["detail"].clone();
+                    }
+                    shown
+                })
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    (Value::Bool(degraded), Value::Array(items))
 }
 
 /// All five category keys, null.
