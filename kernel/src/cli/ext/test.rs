@@ -176,7 +176,8 @@ fn call_report(result: &PipelineResult, call: &CallRecord, limits: &Limits) -> C
     };
     let failed = call.failure.is_some() || diagnostics.iter().any(|d| d.reason.degrades());
     let mut over = Vec::new();
-    if let Some(fuel) = call.fuel
+    if !failed
+        && let Some(fuel) = call.fuel
         && fuel as f64 > limits.fuel_per_call as f64 * STRICT_FUEL_SHARE
     {
         over.push(format!(
@@ -185,7 +186,7 @@ fn call_report(result: &PipelineResult, call: &CallRecord, limits: &Limits) -> C
             thousands(limits.fuel_per_call)
         ));
     }
-    if call.peak_memory as f64 > limits.memory_bytes as f64 * STRICT_MEMORY_SHARE {
+    if !failed && call.peak_memory as f64 > limits.memory_bytes as f64 * STRICT_MEMORY_SHARE {
         over.push(format!(
             "memory {} is above half of {}",
             bytes(call.peak_memory),
@@ -603,6 +604,32 @@ fn finding_message(f: &FindingRow) -> String {
     }
 }
 
+/// A diagnostic's detail on one line: without wasm backtrace frames and boilerplate (the JSON report keeps it
+/// whole).
+fn one_line(detail: &str) -> String {
+    let parts: Vec<String> = detail
+        .lines()
+        .map(|l| {
+            l.replace("error while executing at wasm backtrace:", "")
+                .trim()
+                .to_string()
+        })
+        .filter(|l| !l.is_empty() && l != "stderr:" && !l.starts_with("note: run with"))
+        .filter_map(|l| {
+            // `12:  0x1c482 - <unknown>!<wasm function 448>`; the last frame also carries the trap message.
+            let frame = l.split_once(':').is_some_and(|(n, rest)| {
+                n.chars().all(|c| c.is_ascii_digit()) && rest.trim_start().starts_with("0x")
+            });
+            match (frame, l.find("wasm trap")) {
+                (false, _) => Some(l),
+                (true, Some(i)) => Some(l[i..].to_string()),
+                (true, None) => None,
+            }
+        })
+        .collect();
+    parts.join(" · ").replace(": · ", ": ")
+}
+
 /// The cost lines of one call, as in extensions.md §8.
 pub(super) fn call_lines(c: &CallReport) -> String {
     let mut rows: Vec<Vec<String>> = Vec::new();
@@ -637,16 +664,29 @@ pub(super) fn call_lines(c: &CallReport) -> String {
     }
     let result = match (c.failed(), c.failure) {
         (false, _) if c.problems.is_empty() => "ok".to_string(),
-        (false, _) => format!("ok (notes: {})", c.problems.join("; ")),
+        (false, _) => format!(
+            "ok (notes: {})",
+            c.problems
+                .iter()
+                .map(|p| one_line(p))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
         (true, Some(reason)) => format!(
             "failed: {}",
             c.problems
                 .iter()
                 .find(|p| p.starts_with(reason.as_str()))
-                .cloned()
-                .unwrap_or_else(|| reason.as_str().to_string())
+                .map_or_else(|| reason.as_str().to_string(), |p| one_line(p))
         ),
-        (true, None) => format!("invalid output: {}", c.problems.join("; ")),
+        (true, None) => format!(
+            "invalid output: {}",
+            c.problems
+                .iter()
+                .map(|p| one_line(p))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
     };
     rows.push(vec!["result".into(), result]);
     for o in &c.over_threshold {
@@ -823,6 +863,23 @@ fn print_text(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trap_details_fit_on_one_line() {
+        let detail = "trap: error while executing at wasm backtrace:\n    0:  0x13234 - <unknown>!<wasm function 361>\n   \
+                      15:  0x4b57 - <unknown>!<wasm function 69>: wasm trap: wasm `unreachable` instruction executed\n\
+                      stderr: \nthread '<unnamed>' (1) panicked at src/lib.rs:56:13:\nthe title said so\n\
+                      note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n";
+        assert_eq!(
+            one_line(detail),
+            "trap: wasm trap: wasm `unreachable` instruction executed · thread '<unnamed>' (1) panicked at \
+             src/lib.rs:56:13: the title said so"
+        );
+        assert_eq!(
+            one_line("invalid_finding: check x is not declared"),
+            "invalid_finding: check x is not declared"
+        );
+    }
 
     #[test]
     fn tables_align_columns() {
