@@ -1,4 +1,7 @@
-//! The `siloq` command line (clap): `serve`, `migrate`, `user create`.
+//! The `siloq` command line (clap): `serve`, `migrate`, `user create`, and the extension authors' `ext`
+//! commands (`cli::ext`), which need no database or server configuration.
+
+pub mod ext;
 
 use crate::config::{self, Config, Sources};
 use clap::{Parser, Subcommand};
@@ -35,6 +38,11 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Write, build, check and test extensions (no database or server configuration needed).
+    Ext {
+        #[command(subcommand)]
+        command: ext::ExtCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,6 +63,9 @@ pub enum UserCommand {
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Ext { command } = cli.command {
+        return ext::run(command, cli.config);
+    }
     let sources = Sources {
         file: cli.config.clone(),
         base_dir: None,
@@ -88,6 +99,9 @@ pub fn main() -> ExitCode {
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
+        Command::Ext { .. } => {
+            unreachable!("`ext` commands run before the configuration is loaded")
+        }
         Command::Serve { no_migrate } => crate::server::serve(config, !no_migrate).await,
         Command::Migrate => {
             let state = crate::server::build_state(config, true).await?;
