@@ -111,7 +111,11 @@ async fn rehash(state: &AppState, user: UserId, password: &str) {
 }
 
 /// The client IP's login budget (RL-3): `Err(n)` to answer 429 with `Retry-After: n`.
+/// Addresses in `rate_limits.exempt_ips` (the dashboard's server) skip it (api.md §2.9).
 pub fn check_login_ip(state: &AppState, ip: IpAddr) -> Result<(), u64> {
+    if state.limits.is_exempt(ip) {
+        return Ok(());
+    }
     state.login_ip_limiter.check(ip)
 }
 
