@@ -141,9 +141,15 @@ impl IpNet {
             Some((addr, prefix)) => (addr, Some(prefix.parse::<u8>().ok()?)),
             None => (text, None),
         };
-        let addr = addr.parse::<IpAddr>().ok()?.to_canonical();
+        let written = addr.parse::<IpAddr>().ok()?;
+        let addr = written.to_canonical();
         let max = if addr.is_ipv4() { 32 } else { 128 };
-        let prefix = prefix.unwrap_or(max);
+        let prefix = match prefix {
+            // `::ffff:a.b.c.d/n` is an IPv4 block written in IPv6 form: its first 96 bits are the mapping prefix.
+            Some(p) if written.is_ipv6() && addr.is_ipv4() => p.checked_sub(96)?,
+            Some(p) => p,
+            None => max,
+        };
         (prefix <= max).then(|| Self {
             network: mask(addr, prefix),
             prefix,
