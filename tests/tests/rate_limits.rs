@@ -289,3 +289,30 @@ async fn exempt_addresses_skip_the_per_ip_limits_only() {
     }
     assert_throttled(&app.get("/api/v1/auth/me/").bearer(&u.token).send().await);
 }
+
+#[tokio::test]
+async fn limiter_state_is_pruned_periodically() {
+    let app = TestApp::spawn_with(|c| {
+        c.server.trusted_proxies = vec!["127.0.0.1".into()];
+        c.rate_limits.prune_interval_secs = 1;
+    })
+    .await;
+    for i in 0..40 {
+        app.get("/healthz")
+            .header("x-forwarded-for", &format!("198.51.100.{i}"))
+            .send()
+            .await
+            .expect(200);
+    }
+    assert!(app.state().limits.tracked() >= 40);
+    // A stream of distinct clients leaves nothing behind once they are idle (RL-6).
+    let deadline = std::time::Instant::now() + Duration::from_millis(2500);
+    while app.state().limits.tracked() > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still tracking {} keys",
+            app.state().limits.tracked()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
