@@ -76,3 +76,53 @@ pub(super) fn validate(config: &Config) -> Result<(), ConfigError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    #![expect(
+        clippy::result_large_err,
+        reason = "figment::Jail closures must return figment::Error, a large type"
+    )]
+
+    use super::super::{Sources, figment, from_figment};
+    use figment::Jail;
+
+    fn load(jail: &Jail) -> Result<super::Config, super::ConfigError> {
+        from_figment(figment(&Sources {
+            file: None,
+            base_dir: Some(jail.directory().to_path_buf()),
+        }))
+    }
+
+    #[test]
+    fn address_lists_come_from_the_environment_and_typos_stop_start_up() {
+        Jail::expect_with(|jail| {
+            jail.set_env("SILOQ_SERVER__TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1");
+            jail.set_env("SILOQ_RATE_LIMITS__EXEMPT_IPS", "192.0.2.10");
+            jail.set_env("SILOQ_RATE_LIMITS__KEY_BURST", "900");
+            let config = load(jail).unwrap();
+            assert_eq!(config.server.trusted_proxies, ["10.0.0.0/8", "127.0.0.1"]);
+            assert_eq!(config.rate_limits.exempt_ips, ["192.0.2.10"]);
+            assert_eq!(config.rate_limits.key_burst, 900);
+
+            jail.set_env("SILOQ_SERVER__TRUSTED_PROXIES", "10.0.0.0/8,proxy.internal");
+            let err = load(jail).unwrap_err().to_string();
+            assert!(err.contains("server.trusted_proxies"), "{err}");
+            assert!(err.contains("proxy.internal"), "{err}");
+
+            jail.set_env("SILOQ_SERVER__TRUSTED_PROXIES", "");
+            jail.set_env("SILOQ_RATE_LIMITS__EXEMPT_IPS", "10.0.0.0/40");
+            assert!(load(jail).unwrap_err().to_string().contains("exempt_ips"));
+
+            jail.set_env("SILOQ_RATE_LIMITS__EXEMPT_IPS", "");
+            jail.set_env("SILOQ_SERVER__HEADER_READ_TIMEOUT_SECS", "0");
+            assert!(
+                load(jail)
+                    .unwrap_err()
+                    .to_string()
+                    .contains("header_read_timeout_secs")
+            );
+            Ok(())
+        });
+    }
+}
