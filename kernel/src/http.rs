@@ -134,7 +134,8 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state, client_ip::resolve))
 }
 
-/// The service to serve: paths are normalised before routing so every spelling reaches the same checks.
+/// The application as an `axum::serve` make-service (paths normalised before routing). `siloq serve` does not use
+/// it: `server::listener` serves the same router with header-read and idle timeouts, which `axum::serve` lacks.
 pub fn app(
     state: AppState,
 ) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<NormalizedApp, std::net::SocketAddr>

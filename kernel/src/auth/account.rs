@@ -116,7 +116,10 @@ pub fn check_login_ip(state: &AppState, ip: IpAddr) -> Result<(), u64> {
     if state.limits.is_exempt(ip) {
         return Ok(());
     }
-    state.login_ip_limiter.check(ip)
+    // Counted like every per-IP limit: IPv6 clients per /64.
+    state
+        .login_ip_limiter
+        .check(crate::http::rate_limit::IpKey::from(ip).ip())
 }
 
 /// Sets the names of a user; `None` keeps the stored value.

@@ -35,6 +35,13 @@ const PRUNE_ABOVE: usize = 100_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct IpKey(IpAddr);
 
+impl IpKey {
+    /// The address (IPv4) or the /64 network address (IPv6) counted.
+    pub fn ip(self) -> IpAddr {
+        self.0
+    }
+}
+
 impl From<IpAddr> for IpKey {
     fn from(ip: IpAddr) -> Self {
         let ip = ip.to_canonical();
