@@ -12,12 +12,15 @@ LOAD=target/release/siloq-load
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
+# Throughput, not throttling: the load comes from one address and one key, so the in-memory limits are lifted.
+NO_LIMITS="SILOQ_RATE_LIMITS__EXEMPT_IPS=127.0.0.1 SILOQ_RATE_LIMITS__KEY_PER_SECOND=0 SILOQ_RATE_LIMITS__USER_PER_SECOND=0"
+
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
 run_backend() {
   local name=$1 url=$2 port=$3
   echo "== $name"
-  (cd "$WORK" && DATABASE_URL="$url" SECRET_KEY="bench-secret-bench-secret-bench-secret-0001" PORT=$port \
+  (cd "$WORK" && env $NO_LIMITS DATABASE_URL="$url" SECRET_KEY="bench-secret-bench-secret-bench-secret-0001" PORT=$port \
      SILOQ_LOG__LEVEL=error "$OLDPWD/$BIN" serve >"$WORK/$name.log" 2>&1 &)
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
   local base="http://127.0.0.1:$port/api/v1"

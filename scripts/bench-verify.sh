@@ -51,6 +51,7 @@ EOF
 start_server() { # $1 = database url
   SILOQ_DATABASE__URL="$1" SECRET_KEY="bench-secret-0123456789abcdef0123456789abcdef" \
   SILOQ_SERVER__HOST=127.0.0.1 SILOQ_SERVER__PORT="$PORT" SILOQ_LOG__LEVEL=error \
+  SILOQ_RATE_LIMITS__EXEMPT_IPS=127.0.0.1 SILOQ_RATE_LIMITS__KEY_PER_SECOND=0 \
     "$BIN" serve >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do

@@ -7,9 +7,11 @@
 //! default in `config/default.toml`.
 
 mod env;
+mod limits;
 mod secret;
 mod types;
 
+pub use limits::RateLimitConfig;
 pub use secret::{DEV_SECRET_KEY, SecretString, resolve_secret_key};
 pub use types::*;
 
@@ -116,6 +118,7 @@ impl Config {
                 "database.url (DATABASE_URL) must not be empty".into(),
             ));
         }
+        limits::validate(self)?;
         Ok(())
     }
 

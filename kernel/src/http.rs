@@ -2,11 +2,13 @@
 //! validation, path ids, the one error type). Capability modules contribute their routes; handlers stay thin.
 
 pub mod body;
+pub mod client_ip;
 pub mod error;
 mod health;
 pub mod middleware;
 pub mod pagination;
 pub mod path;
+pub mod rate_limit;
 pub mod validate;
 
 pub use error::{ApiError, ApiResult};
@@ -36,6 +38,8 @@ pub struct AppInner {
     pub key_usage: crate::sites::usage::UsageBuffer,
     /// The extension platform: host, evaluation threads, active ruleset.
     pub extensions: Arc<crate::extensions::Runtime>,
+    /// Per-IP, per-key and per-user request limits, with the trusted-proxy and exempt lists (RL-1..RL-6).
+    pub limits: rate_limit::Limits,
 }
 
 impl std::ops::Deref for AppState {
@@ -54,6 +58,7 @@ impl AppState {
     ) -> Result<Self, crate::auth::password::HashError> {
         let jwt = crate::auth::jwt::JwtKeys::new(&config.auth);
         let hasher = crate::auth::password::PasswordHasherPool::new(&config.auth)?;
+        let limits = rate_limit::Limits::new(&config);
         let login_ip_limiter =
             crate::auth::throttle::IpLimiter::new(config.auth.login_attempts_per_ip_per_minute);
         Ok(Self(Arc::new(AppInner {
@@ -65,6 +70,7 @@ impl AppState {
             login_ip_limiter,
             key_usage: Default::default(),
             extensions,
+            limits,
         })))
     }
 
@@ -123,12 +129,17 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             middleware::panic_response,
         ))
+        // Rate limits sit inside CORS so a 429 carries the CORS headers that expose `Retry-After`.
+        .layer(from_fn_with_state(state.clone(), rate_limit::per_ip))
         .layer(from_fn_with_state(state.clone(), middleware::cors))
-        .layer(from_fn_with_state(state, middleware::allowed_hosts))
+        .layer(from_fn_with_state(state.clone(), middleware::allowed_hosts))
         .layer(from_fn(middleware::request_context))
+        // Outermost: the client IP (RL-5) is settled before anything logs or counts the request.
+        .layer(from_fn_with_state(state, client_ip::resolve))
 }
 
-/// The service to serve: paths are normalised before routing so every spelling reaches the same checks.
+/// The application as an `axum::serve` make-service (paths normalised before routing). `siloq serve` does not use
+/// it: `server::listener` serves the same router with header-read and idle timeouts, which `axum::serve` lacks.
 pub fn app(
     state: AppState,
 ) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<NormalizedApp, std::net::SocketAddr>

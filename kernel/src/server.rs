@@ -2,13 +2,15 @@
 
 use crate::config::{self, Config};
 use crate::db;
-use crate::http::{self, AppState};
+use crate::http::AppState;
 use anyhow::Context;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+
+pub mod listener;
 
 /// Buffered counters reach the database at least this often (api.md §7.7: every 5 s).
 const FLUSH_INTERVAL: Duration = Duration::from_secs(2);
@@ -55,12 +57,12 @@ impl RunningServer {
             let grace = Duration::from_secs(serve_state.config.server.shutdown_grace_secs);
             let draining_state = serve_state.clone();
             let mut drain_signal = signal.clone();
-            let server = axum::serve(listener, http::app(serve_state.clone()))
-                .with_graceful_shutdown(async move {
-                    let _ = drain_signal.wait_for(|stop| *stop).await;
-                    draining_state.lifecycle.start_draining();
-                });
-            let server = tokio::spawn(async move { server.await });
+            // hyper-util's builder with header-read and idle timeouts (TR-3, TR-4), not `axum::serve`.
+            let server = listener::serve(listener, serve_state.clone(), async move {
+                let _ = drain_signal.wait_for(|stop| *stop).await;
+                draining_state.lifecycle.start_draining();
+            });
+            let server = tokio::spawn(server);
             let (stop_workers, worker_signal) = watch::channel(false);
             let worker = crate::jobs::Worker::new(serve_state.clone()).handle(
                 crate::jobs::RESCORE_PAGE,
@@ -75,6 +77,7 @@ impl RunningServer {
                 }
             });
             let cleaner = tokio::spawn(crate::auth::cleanup_loop(serve_state.clone()));
+            let pruner = tokio::spawn(crate::http::rate_limit::prune_loop(serve_state.clone()));
             // After the signal, in-flight requests get at most `grace` to finish.
             let _ = signal.wait_for(|stop| *stop).await;
             if tokio::time::timeout(grace, server).await.is_err() {
@@ -92,6 +95,7 @@ impl RunningServer {
             }
             flusher.abort();
             cleaner.abort();
+            pruner.abort();
             serve_state.flush_buffers().await;
             serve_state.store.close().await;
         });

@@ -111,8 +111,15 @@ async fn rehash(state: &AppState, user: UserId, password: &str) {
 }
 
 /// The client IP's login budget (RL-3): `Err(n)` to answer 429 with `Retry-After: n`.
+/// Addresses in `rate_limits.exempt_ips` (the dashboard's server) skip it (api.md §2.9).
 pub fn check_login_ip(state: &AppState, ip: IpAddr) -> Result<(), u64> {
-    state.login_ip_limiter.check(ip)
+    if state.limits.is_exempt(ip) {
+        return Ok(());
+    }
+    // Counted like every per-IP limit: IPv6 clients per /64.
+    state
+        .login_ip_limiter
+        .check(crate::http::rate_limit::IpKey::from(ip).ip())
 }
 
 /// Sets the names of a user; `None` keeps the stored value.

@@ -62,6 +62,11 @@ impl FromRequestParts<AppState> for AuthUser {
         {
             return Err(ApiError::token_not_valid());
         }
+        // The per-user limit (RL-1), keyed by the id of a user whose token passed every check.
+        state
+            .limits
+            .check_user(user.id)
+            .map_err(ApiError::throttled)?;
         Ok(Self { user, claims })
     }
 }

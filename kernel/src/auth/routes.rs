@@ -7,17 +7,17 @@ use super::refresh;
 use super::session::Tokens;
 use crate::db::User;
 use crate::http::body::JsonBody;
+// The client IP of RL-5: the peer, or the forwarded address when the peer is a trusted proxy.
+use crate::http::client_ip::ClientIp;
 use crate::http::error::message;
 use crate::http::validate::{Fields, Input, Str};
 use crate::http::{ApiError, ApiResult, AppState};
 use axum::Json;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
-use axum::http::request::Parts;
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::routing::{get, post};
 use serde::Serialize;
 use serde_json::{Value, json};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
@@ -67,20 +67,6 @@ impl From<&User> for UserDto {
                 .unwrap_or(TIERS[0]),
             created_at: u.created_at,
         }
-    }
-}
-
-/// The socket peer's address. `X-Forwarded-For` is not read: no trusted proxies are configured (RL-5).
-struct ClientIp(IpAddr);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>();
-        Ok(Self(
-            peer.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip()),
-        ))
     }
 }
 

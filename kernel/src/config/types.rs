@@ -15,6 +15,7 @@ pub struct Config {
     pub log: LogConfig,
     pub sites: SitesConfig,
     pub extensions: ExtensionsConfig,
+    pub rate_limits: super::RateLimitConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -35,6 +36,14 @@ pub struct ServerConfig {
     pub request_timeout_secs: u64,
     /// Upper bound for draining in-flight requests after SIGTERM/SIGINT.
     pub shutdown_grace_secs: u64,
+    /// Reverse proxies (addresses or CIDRs) whose `X-Forwarded-For` / `Forwarded` names the client (RL-5).
+    #[serde(deserialize_with = "super::env::string_list")]
+    pub trusted_proxies: Vec<String>,
+    /// A connection without a complete request head this long after it opened (or after the first byte of a
+    /// later request) is closed (TR-3).
+    pub header_read_timeout_secs: u64,
+    /// An idle keep-alive connection (no request in progress, nothing received) is closed after this long (TR-4).
+    pub idle_timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -145,6 +154,9 @@ impl Default for ServerConfig {
             page_body_limit_bytes: 10 * 1024 * 1024,
             request_timeout_secs: 30,
             shutdown_grace_secs: 25,
+            trusted_proxies: Vec::new(),
+            header_read_timeout_secs: 10,
+            idle_timeout_secs: 60,
         }
     }
 }

@@ -61,7 +61,8 @@ pub async fn request_context(mut req: Request, next: Next) -> Response {
         .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
     req.extensions_mut().insert(RequestId(id.clone()));
     let is_api = req.uri().path().starts_with("/api/v1");
-    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path());
+    let client_ip = super::client_ip::ClientIp::of(req.extensions());
+    let span = tracing::info_span!("request", request_id = %id, client_ip = %client_ip, method = %req.method(), path = %req.uri().path());
     let started = std::time::Instant::now();
     let mut response = tracing::Instrument::instrument(next.run(req), span.clone()).await;
     span.in_scope(|| {

@@ -177,7 +177,8 @@ fn verify_failure(cause: KeyFailure) -> ApiError {
             "Invalid API key format. Keys should start with sk_siloq_",
         ),
         KeyFailure::Expired => ("key_expired", "API key has expired"),
-        KeyFailure::Invalid | KeyFailure::Unavailable => {
+        // Unavailable and Throttled are answered before this (503, 429); listed for completeness.
+        KeyFailure::Invalid | KeyFailure::Unavailable | KeyFailure::Throttled(_) => {
             ("invalid_key", "Invalid or revoked API key")
         }
     };
@@ -194,6 +195,7 @@ async fn verify(State(state): State<AppState>, headers: HeaderMap) -> Response {
         Ok(key) => key,
         // The database could not be asked: no verdict on the key.
         Err(KeyFailure::Unavailable) => return ApiError::unavailable().into_response(),
+        Err(KeyFailure::Throttled(wait)) => return ApiError::throttled(wait).into_response(),
         Err(cause) => return verify_failure(cause).into_response(),
     };
     Json(json!({

@@ -19,6 +19,8 @@ pub enum KeyFailure {
     Expired,
     /// The database could not be asked: 503, never a verdict on the key.
     Unavailable,
+    /// A valid key over its per-key rate limit (RL-1): 429 with `Retry-After` of that many seconds.
+    Throttled(u64),
 }
 
 /// The candidate key: the rest of `Authorization: Bearer …` when present, else `X-API-Key`.
@@ -58,6 +60,11 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<KeyAu
     if key.expires_at.is_some_and(|at| at <= now) {
         return Err(KeyFailure::Expired);
     }
+    // Per key id, after authentication: invalid keys create no limiter state; a throttled call is no usage.
+    state
+        .limits
+        .check_key(key.key_id)
+        .map_err(KeyFailure::Throttled)?;
     state.key_usage.record(key.key_id, now);
     Ok(key)
 }
@@ -73,6 +80,7 @@ impl FromRequestParts<AppState> for SiteKey {
         match authenticate(state, &parts.headers).await {
             Ok(key) => Ok(Self(key)),
             Err(KeyFailure::Unavailable) => Err(ApiError::unavailable()),
+            Err(KeyFailure::Throttled(wait)) => Err(ApiError::throttled(wait)),
             Err(_) => Err(ApiError::site_key_rejected()),
         }
     }
