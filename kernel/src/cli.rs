@@ -104,7 +104,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Serve { no_migrate } => crate::server::serve(config, !no_migrate).await,
         Command::Migrate => {
-            let state = crate::server::build_state(config, true).await?;
+            let state = crate::server::build_state_without_extensions(config, true).await?;
             state.store.close().await;
             println!("migrations applied");
             Ok(())
@@ -122,7 +122,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             } else {
                 password
             };
-            let state = crate::server::build_state(config, true).await?;
+            let state = crate::server::build_state_without_extensions(config, true).await?;
             let user = crate::auth::create_user_cli(&state, &email, &password, staff).await;
             state.store.close().await;
             let user = user?;

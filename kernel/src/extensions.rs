@@ -45,6 +45,7 @@ pub mod runtime;
 pub mod validate;
 pub mod wit;
 
+pub use call::{CallFailure, CallOutcome};
 pub use diagnostic::{Diagnostic, Kind, Reason, Stage};
 pub use host::{ExtensionHost, HostError, HostOptions};
 pub use limits::Limits;

@@ -17,14 +17,31 @@ const FLUSH_INTERVAL: Duration = Duration::from_secs(2);
 
 /// Builds the shared state for a configuration: settles the secret, loads the extensions, opens the store,
 /// migrates if asked.
-pub async fn build_state(mut config: Config, migrate: bool) -> anyhow::Result<AppState> {
-    config::resolve_secret_key(&mut config)?;
+pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppState> {
     // Compiling the components takes a while; it must not hold an async worker.
     let extensions_config = config.extensions.clone();
     let extensions =
         tokio::task::spawn_blocking(move || crate::extensions::Runtime::shared(&extensions_config))
             .await
             .context("loading the extensions panicked")??;
+    build_state_with(config, migrate, extensions).await
+}
+
+/// [`build_state`] for commands that never score pages (`migrate`, `user create`): no extension is loaded.
+pub async fn build_state_without_extensions(
+    config: Config,
+    migrate: bool,
+) -> anyhow::Result<AppState> {
+    let disabled = Arc::new(crate::extensions::Runtime::disabled());
+    build_state_with(config, migrate, disabled).await
+}
+
+async fn build_state_with(
+    mut config: Config,
+    migrate: bool,
+    extensions: Arc<crate::extensions::Runtime>,
+) -> anyhow::Result<AppState> {
+    config::resolve_secret_key(&mut config)?;
     let store = db::connect_with_retry(&config.database)
         .await
         .with_context(|| {

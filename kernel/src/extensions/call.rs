@@ -18,15 +18,15 @@ use wasmtime::{Store, Trap};
 
 /// How a call failed.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Failure {
+pub struct CallFailure {
     pub reason: Reason,
     pub detail: String,
 }
 
-/// The result of one call with what it cost.
+/// The result of one call with what it cost. Outputs are raw: the §2.3 checks are the pipeline's job.
 #[derive(Debug)]
-pub(crate) struct Report<T> {
-    pub outcome: Result<T, Failure>,
+pub struct CallOutcome<T> {
+    pub outcome: Result<T, CallFailure>,
     /// Fuel used; `None` when fuel is off or the call timed out or did not finish.
     pub fuel: Option<u64>,
     pub duration: Duration,
@@ -35,8 +35,8 @@ pub(crate) struct Report<T> {
     pub peak_memory: usize,
 }
 
-impl<T> Report<T> {
-    pub(crate) fn duration_ms(&self) -> f64 {
+impl<T> CallOutcome<T> {
+    pub fn duration_ms(&self) -> f64 {
         self.duration.as_secs_f64() * 1000.0
     }
 }
@@ -52,7 +52,7 @@ pub(crate) fn run<T>(
     page: Option<&Arc<PreparedPage>>,
     timeout: Duration,
     f: impl FnOnce(&mut Store<CallCtx>, Option<Resource<PageRef>>) -> GuestResult<T>,
-) -> Report<T> {
+) -> CallOutcome<T> {
     let start = Instant::now();
     let mut store = Store::new(host.engine(), CallCtx::new(limits.memory_bytes));
     store.limiter(|c| &mut c.limiter);
@@ -90,14 +90,14 @@ pub(crate) fn run<T>(
     let (outcome, fuel) = match result {
         Ok(Ok(value)) => (Ok(value), used),
         Ok(Err(ExtensionError::InvalidConfig(m))) => (
-            Err(Failure {
+            Err(CallFailure {
                 reason: Reason::InvalidConfig,
                 detail: super::page::cut(&m, limits::MESSAGE_BYTES).to_string(),
             }),
             used,
         ),
         Ok(Err(ExtensionError::Internal(m))) => (
-            Err(Failure {
+            Err(CallFailure {
                 reason: Reason::ExtensionError,
                 detail: super::page::cut(&m, limits::MESSAGE_BYTES).to_string(),
             }),
@@ -116,13 +116,13 @@ pub(crate) fn run<T>(
             if !quoted.is_empty() {
                 detail = format!("{detail}\nstderr: {quoted}");
             }
-            (Err(Failure { reason, detail }), fuel)
+            (Err(CallFailure { reason, detail }), fuel)
         }
     };
     for (level, line) in &ctx.logs.lines {
         log_guest_line(*level, line);
     }
-    Report {
+    CallOutcome {
         outcome,
         fuel,
         duration,
@@ -131,9 +131,9 @@ pub(crate) fn run<T>(
     }
 }
 
-fn host_failure<T>(start: Instant, detail: String) -> Report<T> {
-    Report {
-        outcome: Err(Failure {
+fn host_failure<T>(start: Instant, detail: String) -> CallOutcome<T> {
+    CallOutcome {
+        outcome: Err(CallFailure {
             reason: Reason::HostError,
             detail,
         }),

@@ -1,15 +1,18 @@
 //! The process-wide wasmtime engine (extensions.md §4.2) and its epoch ticker.
 
-use super::limits::{self, Limits};
+use super::host::HostOptions;
+use super::limits;
 use std::time::Duration;
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig};
 
-/// Builds the engine: fuel and epochs on, a pooling allocator sized for `threads` evaluation threads (plus the
-/// background lane), memory capped by the pool as well as by each store's limiter.
-pub(crate) fn build(limits: &Limits, threads: usize) -> wasmtime::Result<Engine> {
+/// Builds the engine: fuel and epochs on (tests may switch either off), a pooling allocator sized for
+/// `options.threads` concurrent jobs, memory capped by the pool as well as by each store's limiter.
+pub(crate) fn build(options: &HostOptions) -> wasmtime::Result<Engine> {
+    let limits = &options.limits;
+    let threads = options.threads.max(1);
     let mut config = Config::new();
-    config.epoch_interruption(true);
-    config.consume_fuel(true);
+    config.epoch_interruption(options.epochs);
+    config.consume_fuel(options.fuel);
     config.max_wasm_stack(limits.stack_bytes);
     config.cranelift_opt_level(OptLevel::Speed);
     config.parallel_compilation(true);

@@ -1,10 +1,16 @@
 //! [`ExtensionHost`]: the engine, the linker and the limits every call runs under. One per process (tests may
 //! build several); share it in an `Arc`.
 
+use super::call::{self, CallOutcome};
 use super::ctx::CallCtx;
 use super::limits::Limits;
-use super::load::{self, LoadError, LoadedExtension};
+use super::load::{self, LoadError, LoadedExtension, Pre};
+use super::page::PreparedPage;
+use super::wit::v1_0_0::types::{
+    ExtensionInfo, Finding, Recommendation, ScoreCard, ScoreResult, ScoredIssue, SourcedFinding,
+};
 use std::sync::Arc;
+use std::time::Duration;
 use wasmtime::Engine;
 use wasmtime::component::Linker;
 
@@ -64,7 +70,7 @@ impl ExtensionHost {
     /// A host with explicit options (tests switch fuel or epochs off here).
     pub fn with_options(options: HostOptions) -> Result<Arc<Self>, HostError> {
         options.limits.check().map_err(HostError)?;
-        let engine = super::engine::build(&options.limits, options.threads.max(1))
+        let engine = super::engine::build(&options)
             .map_err(|e| HostError(format!("cannot build the engine: {e}")))?;
         if options.epochs {
             super::engine::start_epoch_ticker(&engine)
@@ -93,6 +99,89 @@ impl ExtensionHost {
     /// bundled extensions use them, and tests load hostile guests directly.
     pub fn load(&self, bytes: &[u8]) -> Result<LoadedExtension, LoadError> {
         load::load(self, bytes)
+    }
+
+    /// Calls `describe()` in a fresh store.
+    pub fn call_describe(&self, ext: &LoadedExtension) -> CallOutcome<ExtensionInfo> {
+        let limits = self.limits();
+        let timeout = Duration::from_millis(limits.call_timeout_ms);
+        call::run(self, limits, None, timeout, |store, _| {
+            Ok(Ok(match &ext.0.pre {
+                Pre::Rule(p) => p
+                    .instantiate(&mut *store)?
+                    .siloq_rules_rule_api()
+                    .call_describe(&mut *store)?,
+                Pre::Scorer(p) => p
+                    .instantiate(&mut *store)?
+                    .siloq_rules_scorer_api()
+                    .call_describe(&mut *store)?,
+                Pre::Recommender(p) => p
+                    .instantiate(&mut *store)?
+                    .siloq_rules_recommender_api()
+                    .call_describe(&mut *store)?,
+            }))
+        })
+    }
+
+    /// Calls a rule's `evaluate` once in a fresh store under this host's limits, outside any pipeline (tests,
+    /// benchmarks, `siloq ext test`). The findings are returned as the guest sent them.
+    pub fn call_evaluate(
+        &self,
+        ext: &LoadedExtension,
+        page: &Arc<PreparedPage>,
+        config: &str,
+    ) -> CallOutcome<Vec<Finding>> {
+        let limits = self.limits();
+        let timeout = Duration::from_millis(limits.call_timeout_ms);
+        call::run(self, limits, Some(page), timeout, |store, page| {
+            let (Pre::Rule(pre), Some(page)) = (&ext.0.pre, page) else {
+                return Err(wasmtime::format_err!("{} is not a rule extension", ext.id()));
+            };
+            pre.instantiate(&mut *store)?
+                .siloq_rules_rule_api()
+                .call_evaluate(&mut *store, page, config)
+        })
+    }
+
+    /// Calls a scorer's `score` once, like [`ExtensionHost::call_evaluate`].
+    pub fn call_score(
+        &self,
+        ext: &LoadedExtension,
+        page: &Arc<PreparedPage>,
+        findings: &[SourcedFinding],
+        config: &str,
+    ) -> CallOutcome<ScoreResult> {
+        let limits = self.limits();
+        let timeout = Duration::from_millis(limits.call_timeout_ms);
+        call::run(self, limits, Some(page), timeout, |store, page| {
+            let (Pre::Scorer(pre), Some(page)) = (&ext.0.pre, page) else {
+                return Err(wasmtime::format_err!("{} is not a scorer extension", ext.id()));
+            };
+            pre.instantiate(&mut *store)?
+                .siloq_rules_scorer_api()
+                .call_score(&mut *store, page, findings, config)
+        })
+    }
+
+    /// Calls a recommender's `recommend` once, like [`ExtensionHost::call_evaluate`].
+    pub fn call_recommend(
+        &self,
+        ext: &LoadedExtension,
+        page: &Arc<PreparedPage>,
+        card: &ScoreCard,
+        issues: &[ScoredIssue],
+        config: &str,
+    ) -> CallOutcome<Vec<Recommendation>> {
+        let limits = self.limits();
+        let timeout = Duration::from_millis(limits.call_timeout_ms);
+        call::run(self, limits, Some(page), timeout, |store, page| {
+            let (Pre::Recommender(pre), Some(page)) = (&ext.0.pre, page) else {
+                return Err(wasmtime::format_err!("{} is not a recommender extension", ext.id()));
+            };
+            pre.instantiate(&mut *store)?
+                .siloq_rules_recommender_api()
+                .call_recommend(&mut *store, page, card, issues, config)
+        })
     }
 
     pub(crate) fn engine(&self) -> &Engine {

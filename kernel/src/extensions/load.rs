@@ -3,7 +3,6 @@
 //! name against the allow-list, compile, link (`instantiate_pre`, which type-checks every import and export),
 //! and `describe()` under production limits, twice.
 
-use super::call;
 use super::diagnostic::Kind;
 use super::host::ExtensionHost;
 use super::linker::ALLOWED_WASI_IMPORTS;
@@ -17,7 +16,6 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 use wasmparser::{Parser, Payload, Validator};
 use wasmtime::component::Component;
 
@@ -254,26 +252,24 @@ fn check_names(imports: &[String], exports: &[String]) -> Result<(Kind, String),
 }
 
 /// Calls `describe()` once in a fresh store.
-fn describe(host: &ExtensionHost, pre: &Pre) -> Result<ExtensionInfo, String> {
-    let limits = host.limits();
-    let timeout = Duration::from_millis(limits.call_timeout_ms);
-    let report = call::run(host, limits, None, timeout, |store, _| match pre {
-        Pre::Rule(p) => Ok(Ok(p
-            .instantiate(&mut *store)?
-            .siloq_rules_rule_api()
-            .call_describe(&mut *store)?)),
-        Pre::Scorer(p) => Ok(Ok(p
-            .instantiate(&mut *store)?
-            .siloq_rules_scorer_api()
-            .call_describe(&mut *store)?)),
-        Pre::Recommender(p) => Ok(Ok(p
-            .instantiate(&mut *store)?
-            .siloq_rules_recommender_api()
-            .call_describe(&mut *store)?)),
-    });
-    report
+fn describe(host: &ExtensionHost, ext: &LoadedExtension) -> Result<ExtensionInfo, String> {
+    host.call_describe(ext)
         .outcome
         .map_err(|f| format!("describe() failed ({}): {}", f.reason.as_str(), f.detail))
+}
+
+fn placeholder_info() -> ExtensionInfo {
+    ExtensionInfo {
+        id: String::new(),
+        name: String::new(),
+        version: String::new(),
+        kind: super::wit::v1_0_0::types::ExtensionKind::Rule,
+        summary: String::new(),
+        sdk_version: String::new(),
+        checks: Vec::new(),
+        config_schema: None,
+        default_config: "{}".into(),
+    }
 }
 
 fn same_describe(a: &ExtensionInfo, b: &ExtensionInfo) -> bool {
@@ -324,33 +320,39 @@ pub(crate) fn load(host: &ExtensionHost, bytes: &[u8]) -> Result<LoadedExtension
         Kind::Recommender => Pre::Recommender(RecommenderPre::new(linked).map_err(typed)?),
     };
 
-    let info = describe(host, &pre).map_err(LoadError::InvalidComponent)?;
+    // A first, provisional handle to call describe() through; the real one carries what it returned.
+    let mut ext = LoadedExtension(Arc::new(Loaded {
+        kind,
+        api_version,
+        sha256: hex::encode(Sha256::digest(bytes)),
+        size: bytes.len(),
+        checks: HashMap::new(),
+        default_config: serde_json::Map::new(),
+        pre,
+        info: placeholder_info(),
+    }));
+    let info = describe(host, &ext).map_err(LoadError::InvalidComponent)?;
     validate::describe(&info, kind).map_err(LoadError::InvalidComponent)?;
-    let again = describe(host, &pre).map_err(LoadError::InvalidComponent)?;
+    let again = describe(host, &ext).map_err(LoadError::InvalidComponent)?;
     if !same_describe(&info, &again) {
         return Err(LoadError::InvalidComponent(
             "describe() returned different values on two calls.".into(),
         ));
     }
-    let default_config = match serde_json::from_str(&info.default_config) {
+    let loaded = Arc::get_mut(&mut ext.0).ok_or_else(|| {
+        LoadError::InvalidComponent("internal: the extension handle is shared during loading".into())
+    })?;
+    loaded.default_config = match serde_json::from_str(&info.default_config) {
         Ok(serde_json::Value::Object(map)) => map,
         _ => serde_json::Map::new(),
     };
-    let checks = info
+    loaded.checks = info
         .checks
         .iter()
         .map(|c| (c.id.clone(), c.clone()))
         .collect();
-    Ok(LoadedExtension(Arc::new(Loaded {
-        kind,
-        api_version,
-        sha256: hex::encode(Sha256::digest(bytes)),
-        size: bytes.len(),
-        checks,
-        default_config,
-        pre,
-        info,
-    })))
+    loaded.info = info;
+    Ok(ext)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //!
 //! Synchronous and CPU-bound: call it from an evaluation thread ([`super::pool`]), never on an async worker.
 
-use super::call::{self, Failure, Report};
+use super::call::{self, CallFailure, CallOutcome};
 use super::diagnostic::{Diagnostic, Reason, Stage};
 use super::fallback::{self, category_id, priority_id, severity_id};
 use super::host::ExtensionHost;
@@ -171,7 +171,7 @@ impl Run<'_> {
     }
 
     /// Records a finished call; returns its value when it succeeded.
-    fn record<T>(&mut self, entry: &Entry, stage: Stage, report: Report<T>) -> Option<T> {
+    fn record<T>(&mut self, entry: &Entry, stage: Stage, report: CallOutcome<T>) -> Option<T> {
         let duration_ms = report.duration_ms();
         self.calls.push(CallRecord {
             extension: entry.ext.id().to_string(),
@@ -196,7 +196,7 @@ impl Run<'_> {
         }
         match report.outcome {
             Ok(value) => Some(value),
-            Err(Failure { reason, detail }) => {
+            Err(CallFailure { reason, detail }) => {
                 if reason == Reason::InvalidConfig {
                     tracing::warn!(extension = entry.ext.id(), %detail, "extension refused its configuration");
                 }

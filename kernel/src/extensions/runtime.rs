@@ -24,17 +24,21 @@ pub struct RuntimeError(pub String);
 
 /// The extension platform of one server.
 pub struct Runtime {
+    /// `None` for the CLI's one-off commands, which never score pages.
+    running: Option<Running>,
+    queue_wait: Duration,
+}
+
+struct Running {
     host: Arc<ExtensionHost>,
     pool: Pool,
     active: RwLock<Arc<Ruleset>>,
-    queue_wait: Duration,
 }
 
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Runtime")
-            .field("revision", &self.active().revision())
-            .field("pool", &self.pool)
+            .field("revision", &self.revision())
             .finish_non_exhaustive()
     }
 }
@@ -79,11 +83,22 @@ impl Runtime {
         let pool = Pool::start(threads, background)
             .map_err(|e| RuntimeError(format!("cannot start the evaluation threads: {e}")))?;
         Ok(Runtime {
-            host,
-            pool,
-            active: RwLock::new(Arc::new(ruleset)),
+            running: Some(Running {
+                host,
+                pool,
+                active: RwLock::new(Arc::new(ruleset)),
+            }),
             queue_wait: Duration::from_millis(config.queue_wait_ms),
         })
+    }
+
+    /// A runtime that scores nothing, for commands that never do (`siloq migrate`, `siloq user create`): they
+    /// start without compiling anything, even in a binary built without its extensions.
+    pub fn disabled() -> Runtime {
+        Runtime {
+            running: None,
+            queue_wait: Duration::ZERO,
+        }
     }
 
     /// The runtime for `config`, started on first use and shared by every caller with the same configuration.
@@ -100,16 +115,20 @@ impl Runtime {
         Ok(runtime)
     }
 
-    pub fn host(&self) -> &Arc<ExtensionHost> {
-        &self.host
+    pub fn host(&self) -> Option<&Arc<ExtensionHost>> {
+        self.running.as_ref().map(|r| &r.host)
     }
 
     /// The ruleset new pipelines run under (pinned per page).
-    pub fn active(&self) -> Arc<Ruleset> {
-        self.active
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+    pub fn active(&self) -> Option<Arc<Ruleset>> {
+        self.running
+            .as_ref()
+            .map(|r| r.active.read().unwrap_or_else(|e| e.into_inner()).clone())
+    }
+
+    /// The active revision.
+    pub fn revision(&self) -> Option<i64> {
+        self.active().map(|r| r.revision())
     }
 
     /// Runs the pipeline for one page on an evaluation thread, under the ruleset active now. The interactive
@@ -119,9 +138,13 @@ impl Runtime {
         page: Arc<PreparedPage>,
         lane: Lane,
     ) -> Result<PipelineResult, PoolError> {
-        let ruleset = self.active();
-        let host = self.host.clone();
-        self.pool
+        let Some(running) = &self.running else {
+            return Err(PoolError::Closed);
+        };
+        let ruleset = running.active.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let host = running.host.clone();
+        running
+            .pool
             .run(lane, self.queue_wait, move || {
                 run_pipeline(&host, &ruleset, &page)
             })

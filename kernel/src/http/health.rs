@@ -22,14 +22,14 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
             StatusCode::OK,
             Json(json!({
                 "status": "healthy", "version": env!("CARGO_PKG_VERSION"), "database": "ok", "jobs": jobs,
-                "ruleset_revision": state.extensions.active().revision(), "celery": celery, "redis": "not_configured"
+                "ruleset_revision": state.extensions.revision(), "celery": celery, "redis": "not_configured"
             })),
         ),
         Err(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
             Json(json!({
                 "status": "unhealthy", "version": env!("CARGO_PKG_VERSION"), "database": "unavailable", "jobs": "unknown",
-                "ruleset_revision": state.extensions.active().revision(), "celery": "offline", "redis": "not_configured",
+                "ruleset_revision": state.extensions.revision(), "celery": "offline", "redis": "not_configured",
                 "detail": "Database unavailable.", "code": "service_unavailable"
             })),
         ),
