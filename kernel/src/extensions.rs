@@ -8,7 +8,8 @@
 //! per call and how it ended), `validate` (the output rules of §2.3), `pipeline` (rules, scorer, issues,
 //! recommenders per page), `fallback` (the built-in scorer and recommender), `ruleset` and `ruleset_file` (what
 //! runs), `bundled` (the embedded default extensions), `pool` (evaluation threads off the async executor),
-//! `runtime` (what the server holds).
+//! `runtime` (what the server holds), `cache` (the compiled-artifact cache; its one `unsafe` call lives in
+//! the `siloq-artifact-cache` crate).
 //!
 //! Public test and benchmark API:
 //!
@@ -21,11 +22,12 @@
 //! println!("{:?} {:?}", result.card, result.diagnostics);
 //! ```
 //!
-//! Not built yet: the on-disk compiled-artifact cache (§6.9), the database registry and revisions (§6.3-6.5),
+//! Not built yet: cache pruning (§6.9), the database registry and revisions (§6.3-6.5),
 //! previews, the circuit breaker and quarantine (§4.8), ruleset-file watching (§6.11), the upload conformance
 //! run (§6.2 step 9).
 
 pub mod bundled;
+pub mod cache;
 mod call;
 mod ctx;
 pub mod diagnostic;
@@ -45,6 +47,7 @@ pub mod runtime;
 pub mod validate;
 pub mod wit;
 
+pub use cache::{CacheOptions, CacheStats};
 pub use call::{CallFailure, CallOutcome};
 pub use diagnostic::{Diagnostic, Kind, Reason, Stage};
 pub use host::{ExtensionHost, HostError, HostOptions};

@@ -17,13 +17,21 @@ const FLUSH_INTERVAL: Duration = Duration::from_secs(2);
 
 /// Builds the shared state for a configuration: settles the secret, loads the extensions, opens the store,
 /// migrates if asked.
-pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppState> {
+pub async fn build_state(mut config: Config, migrate: bool) -> anyhow::Result<AppState> {
+    // The secret keys the compiled-artifact cache, so it is settled first.
+    config::resolve_secret_key(&mut config)?;
     // Compiling the components takes a while; it must not hold an async worker.
     let extensions_config = config.extensions.clone();
-    let extensions =
-        tokio::task::spawn_blocking(move || crate::extensions::Runtime::shared(&extensions_config))
-            .await
-            .context("loading the extensions panicked")??;
+    let secret = config
+        .auth
+        .secret_key
+        .as_ref()
+        .map(|s| s.expose().to_string());
+    let extensions = tokio::task::spawn_blocking(move || {
+        crate::extensions::Runtime::shared(&extensions_config, secret.as_deref())
+    })
+    .await
+    .context("loading the extensions panicked")??;
     build_state_with(config, migrate, extensions).await
 }
 

@@ -119,6 +119,9 @@ pub struct ExtensionsConfig {
     pub queue_wait_ms: u64,
     /// A TOML file that declares the whole ruleset; empty = the bundled ruleset.
     pub ruleset_file: String,
+    /// Compiled-artifact cache (extensions.md §6.9), created with mode 0700; empty = no cache (compile at every
+    /// start).
+    pub cache_dir: String,
     pub limits: crate::extensions::Limits,
 }
 
@@ -129,6 +132,7 @@ impl Default for ExtensionsConfig {
             background_threads: 0,
             queue_wait_ms: crate::extensions::limits::QUEUE_WAIT_MS,
             ruleset_file: String::new(),
+            cache_dir: "data/extension-cache".into(),
             limits: crate::extensions::Limits::default(),
         }
     }

@@ -1,6 +1,7 @@
 //! [`ExtensionHost`]: the engine, the linker and the limits every call runs under. One per process (tests may
 //! build several); share it in an `Arc`.
 
+use super::cache::{Cache, CacheOptions, CacheStats};
 use super::call::{self, CallOutcome};
 use super::ctx::CallCtx;
 use super::limits::Limits;
@@ -24,6 +25,8 @@ pub struct HostOptions {
     pub fuel: bool,
     /// Interrupt calls at their epoch deadline. Off only in tests that need to see fuel exhaustion alone.
     pub epochs: bool,
+    /// The compiled-artifact cache (extensions.md §6.9); `None` compiles every component at every load.
+    pub cache: Option<CacheOptions>,
 }
 
 impl Default for HostOptions {
@@ -33,6 +36,7 @@ impl Default for HostOptions {
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             fuel: true,
             epochs: true,
+            cache: None,
         }
     }
 }
@@ -48,6 +52,7 @@ pub struct ExtensionHost {
     engine: Engine,
     linker: Linker<CallCtx>,
     options: HostOptions,
+    cache: Option<Cache>,
 }
 
 impl std::fmt::Debug for ExtensionHost {
@@ -78,10 +83,23 @@ impl ExtensionHost {
         }
         let linker = super::linker::build(&engine)
             .map_err(|e| HostError(format!("cannot build the linker: {e}")))?;
+        // The cache only saves time: a directory that cannot be used safely is reported and left alone.
+        let cache = options
+            .cache
+            .as_ref()
+            .and_then(|c| match Cache::open(&engine, &options, c) {
+                Ok(cache) => Some(cache),
+                Err(e) => {
+                    tracing::warn!(dir = %c.dir.display(), error = %e,
+                        "extension artifact cache unavailable; compiling every component");
+                    None
+                }
+            });
         Ok(Arc::new(Self {
             engine,
             linker,
             options,
+            cache,
         }))
     }
 
@@ -191,6 +209,24 @@ impl ExtensionHost {
                 .siloq_rules_recommender_api()
                 .call_recommend(&mut *store, page, card, issues, config)
         })
+    }
+
+    /// Cache hits, misses and rejected artifacts since start; `None` without a cache.
+    pub fn cache_stats(&self) -> Option<CacheStats> {
+        self.cache.as_ref().map(Cache::stats)
+    }
+
+    /// Where the cached artifact and tag of a component with this sha256 (hex) live; `None` without a cache.
+    pub fn cache_paths(&self, sha256: &str) -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+        self.cache.as_ref().map(|c| c.paths(sha256))
+    }
+
+    /// Compiles a checked component, through the cache when there is one.
+    pub(crate) fn compile(&self, bytes: &[u8]) -> wasmtime::Result<wasmtime::component::Component> {
+        match &self.cache {
+            Some(cache) => cache.component(&self.engine, bytes),
+            None => wasmtime::component::Component::new(&self.engine, bytes),
+        }
     }
 
     pub(crate) fn engine(&self) -> &Engine {

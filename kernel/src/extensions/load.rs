@@ -17,7 +17,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 use wasmparser::{Parser, Payload, Validator};
-use wasmtime::component::Component;
 
 /// Why a component was refused. [`LoadError::code`] is the API's error code (§6.2).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -303,7 +302,8 @@ pub(crate) fn load(host: &ExtensionHost, bytes: &[u8]) -> Result<LoadedExtension
         .map_err(|e| LoadError::InvalidComponent(format!("the component is malformed: {e}")))?;
     let (kind, api_version) = check_names(&imports, &exports)?;
 
-    let component = Component::new(host.engine(), bytes)
+    let component = host
+        .compile(bytes)
         .map_err(|e| LoadError::InvalidComponent(format!("the component does not compile: {e}")))?;
     let linked = host
         .linker()

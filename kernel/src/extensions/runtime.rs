@@ -6,6 +6,7 @@
 //! compiles the bundled components once.
 
 use super::bundled;
+use super::cache::CacheOptions;
 use super::host::{ExtensionHost, HostOptions};
 use super::page::PreparedPage;
 use super::pipeline::{PipelineResult, run_pipeline};
@@ -45,8 +46,9 @@ impl std::fmt::Debug for Runtime {
 
 impl Runtime {
     /// Builds a runtime: the host, the evaluation threads, and the ruleset of `extensions.ruleset_file` (or the
-    /// bundled one). Refuses a binary built without its extensions.
-    pub fn start(config: &ExtensionsConfig) -> Result<Runtime, RuntimeError> {
+    /// bundled one). Refuses a binary built without its extensions. `secret` (the server secret) keys the
+    /// compiled-artifact cache in `extensions.cache_dir`; without it, or with an empty directory, there is none.
+    pub fn start(config: &ExtensionsConfig, secret: Option<&str>) -> Result<Runtime, RuntimeError> {
         if let Some(why) = bundled::missing_reason() {
             return Err(RuntimeError(why.to_string()));
         }
@@ -64,6 +66,7 @@ impl Runtime {
         let host = ExtensionHost::with_options(HostOptions {
             limits: config.limits.clone(),
             threads: threads + background,
+            cache: cache_options(config, secret),
             ..HostOptions::default()
         })
         .map_err(|e| RuntimeError(e.to_string()))?;
@@ -102,15 +105,25 @@ impl Runtime {
     }
 
     /// The runtime for `config`, started on first use and shared by every caller with the same configuration.
-    pub fn shared(config: &ExtensionsConfig) -> Result<Arc<Runtime>, RuntimeError> {
+    pub fn shared(
+        config: &ExtensionsConfig,
+        secret: Option<&str>,
+    ) -> Result<Arc<Runtime>, RuntimeError> {
         static RUNTIMES: Mutex<Option<HashMap<String, Arc<Runtime>>>> = Mutex::new(None);
-        let key = serde_json::to_string(config).unwrap_or_default();
+        // The secret only matters to the cache; a digest of it keeps runtimes of different secrets apart.
+        let key = format!(
+            "{} {}",
+            serde_json::to_string(config).unwrap_or_default(),
+            secret.map_or_else(String::new, |s| hex::encode(
+                <sha2::Sha256 as sha2::Digest>::digest(s)
+            ))
+        );
         let mut runtimes = RUNTIMES.lock().unwrap_or_else(|e| e.into_inner());
         let map = runtimes.get_or_insert_with(HashMap::new);
         if let Some(runtime) = map.get(&key) {
             return Ok(runtime.clone());
         }
-        let runtime = Arc::new(Runtime::start(config)?);
+        let runtime = Arc::new(Runtime::start(config, secret)?);
         map.insert(key, runtime.clone());
         Ok(runtime)
     }
@@ -153,5 +166,14 @@ impl Runtime {
                 run_pipeline(&host, &ruleset, &page)
             })
             .await
+    }
+}
+
+/// The cache a server's host uses: `extensions.cache_dir`, keyed from the secret; none when either is missing.
+fn cache_options(config: &ExtensionsConfig, secret: Option<&str>) -> Option<CacheOptions> {
+    let dir = config.cache_dir.trim();
+    match secret {
+        Some(secret) if !dir.is_empty() => Some(CacheOptions::new(dir, secret.as_bytes())),
+        _ => None,
     }
 }
