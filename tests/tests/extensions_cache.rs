@@ -107,7 +107,10 @@ fn artifacts_are_cached_and_tampering_is_detected_and_repaired() {
 
     // Tags made with another secret do not verify: every artifact is replaced.
     assert_eq!(
-        load_and_run(&host(&cache_dir, "another-secret-0123456789abcdef0123456789")),
+        load_and_run(&host(
+            &cache_dir,
+            "another-secret-0123456789abcdef0123456789"
+        )),
         CacheStats {
             hits: 0,
             misses: n,

@@ -82,9 +82,16 @@ pub enum Rejected {
     /// Not a regular file (a symlink, directory, device, FIFO...).
     NotRegularFile,
     /// A file or directory owned by another user.
-    WrongOwner { path: PathBuf, uid: u32, expected: u32 },
+    WrongOwner {
+        path: PathBuf,
+        uid: u32,
+        expected: u32,
+    },
     /// A file or directory writable by group or others.
-    ForeignWritable { path: PathBuf, mode: u32 },
+    ForeignWritable {
+        path: PathBuf,
+        mode: u32,
+    },
     /// The sidecar tag does not verify (tampered artifact, or a tag made with another secret).
     BadTag,
     /// wasmtime refused the (authentic) artifact, e.g. after an engine change the key did not capture.

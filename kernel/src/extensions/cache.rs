@@ -182,9 +182,8 @@ impl Cache {
                 "cannot write the extension artifact cache; compiling without it");
             return Component::new(engine, wasm);
         }
-        self.load(engine, &artifact, &tag).map_err(|why| {
-            wasmtime::format_err!("the freshly cached artifact was rejected: {why}")
-        })
+        self.load(engine, &artifact, &tag)
+            .map_err(|why| wasmtime::format_err!("the freshly cached artifact was rejected: {why}"))
     }
 }
 
