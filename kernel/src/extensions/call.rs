@@ -106,12 +106,7 @@ pub(crate) fn run<T>(
         Err(e) => {
             let reason = classify(&e, ctx.limiter.memory_denied);
             let fuel = (reason == Reason::FuelExhausted).then_some(used).flatten();
-            let mut detail = e.to_string();
-            if let Some(trap) = e.downcast_ref::<Trap>()
-                && !detail.contains(&trap.to_string())
-            {
-                detail = format!("{detail}: {trap}");
-            }
+            let mut detail = describe_error(&e, reason, limits);
             let quoted = super::page::cut(stderr.trim_end(), limits::STDERR_IN_DIAGNOSTIC);
             if !quoted.is_empty() {
                 detail = format!("{detail}\nstderr: {quoted}");
@@ -156,6 +151,23 @@ fn classify(e: &wasmtime::Error, memory_denied: bool) -> Reason {
         Some(Trap::OutOfFuel) => Reason::FuelExhausted,
         Some(Trap::Interrupt) => Reason::Timeout,
         _ => Reason::Trap,
+    }
+}
+
+/// A one-line account of how the call ended (no backtrace: the engine records none).
+fn describe_error(e: &wasmtime::Error, reason: Reason, limits: &Limits) -> String {
+    if reason == Reason::MemoryLimit {
+        return format!(
+            "memory growth beyond {} bytes was denied",
+            limits.memory_bytes
+        );
+    }
+    if let Some(exit) = e.downcast_ref::<wasmtime_wasi::I32Exit>() {
+        return format!("the extension called exit({})", exit.0);
+    }
+    match e.downcast_ref::<Trap>() {
+        Some(trap) => trap.to_string(),
+        None => e.to_string(),
     }
 }
 

@@ -135,7 +135,10 @@ impl ExtensionHost {
         let timeout = Duration::from_millis(limits.call_timeout_ms);
         call::run(self, limits, Some(page), timeout, |store, page| {
             let (Pre::Rule(pre), Some(page)) = (&ext.0.pre, page) else {
-                return Err(wasmtime::format_err!("{} is not a rule extension", ext.id()));
+                return Err(wasmtime::format_err!(
+                    "{} is not a rule extension",
+                    ext.id()
+                ));
             };
             pre.instantiate(&mut *store)?
                 .siloq_rules_rule_api()
@@ -155,7 +158,10 @@ impl ExtensionHost {
         let timeout = Duration::from_millis(limits.call_timeout_ms);
         call::run(self, limits, Some(page), timeout, |store, page| {
             let (Pre::Scorer(pre), Some(page)) = (&ext.0.pre, page) else {
-                return Err(wasmtime::format_err!("{} is not a scorer extension", ext.id()));
+                return Err(wasmtime::format_err!(
+                    "{} is not a scorer extension",
+                    ext.id()
+                ));
             };
             pre.instantiate(&mut *store)?
                 .siloq_rules_scorer_api()
@@ -176,7 +182,10 @@ impl ExtensionHost {
         let timeout = Duration::from_millis(limits.call_timeout_ms);
         call::run(self, limits, Some(page), timeout, |store, page| {
             let (Pre::Recommender(pre), Some(page)) = (&ext.0.pre, page) else {
-                return Err(wasmtime::format_err!("{} is not a recommender extension", ext.id()));
+                return Err(wasmtime::format_err!(
+                    "{} is not a recommender extension",
+                    ext.id()
+                ));
             };
             pre.instantiate(&mut *store)?
                 .siloq_rules_recommender_api()

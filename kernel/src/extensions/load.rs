@@ -340,7 +340,9 @@ pub(crate) fn load(host: &ExtensionHost, bytes: &[u8]) -> Result<LoadedExtension
         ));
     }
     let loaded = Arc::get_mut(&mut ext.0).ok_or_else(|| {
-        LoadError::InvalidComponent("internal: the extension handle is shared during loading".into())
+        LoadError::InvalidComponent(
+            "internal: the extension handle is shared during loading".into(),
+        )
     })?;
     loaded.default_config = match serde_json::from_str(&info.default_config) {
         Ok(serde_json::Value::Object(map)) => map,

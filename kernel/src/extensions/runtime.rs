@@ -141,7 +141,11 @@ impl Runtime {
         let Some(running) = &self.running else {
             return Err(PoolError::Closed);
         };
-        let ruleset = running.active.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let ruleset = running
+            .active
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         let host = running.host.clone();
         running
             .pool
