@@ -131,8 +131,19 @@ impl ExtensionHost {
         page: &Arc<PreparedPage>,
         config: &str,
     ) -> CallOutcome<Vec<Finding>> {
-        let limits = self.limits();
-        let timeout = Duration::from_millis(limits.call_timeout_ms);
+        let timeout = Duration::from_millis(self.limits().call_timeout_ms);
+        self.evaluate_within(ext, page, config, self.limits(), timeout)
+    }
+
+    /// `evaluate` under explicit limits and a wall-clock allowance (the pipeline's page budget).
+    pub(crate) fn evaluate_within(
+        &self,
+        ext: &LoadedExtension,
+        page: &Arc<PreparedPage>,
+        config: &str,
+        limits: &Limits,
+        timeout: Duration,
+    ) -> CallOutcome<Vec<Finding>> {
         call::run(self, limits, Some(page), timeout, |store, page| {
             let (Pre::Rule(pre), Some(page)) = (&ext.0.pre, page) else {
                 return Err(wasmtime::format_err!(
@@ -154,8 +165,19 @@ impl ExtensionHost {
         findings: &[SourcedFinding],
         config: &str,
     ) -> CallOutcome<ScoreResult> {
-        let limits = self.limits();
-        let timeout = Duration::from_millis(limits.call_timeout_ms);
+        let timeout = Duration::from_millis(self.limits().call_timeout_ms);
+        self.score_within(ext, page, findings, config, self.limits(), timeout)
+    }
+
+    pub(crate) fn score_within(
+        &self,
+        ext: &LoadedExtension,
+        page: &Arc<PreparedPage>,
+        findings: &[SourcedFinding],
+        config: &str,
+        limits: &Limits,
+        timeout: Duration,
+    ) -> CallOutcome<ScoreResult> {
         call::run(self, limits, Some(page), timeout, |store, page| {
             let (Pre::Scorer(pre), Some(page)) = (&ext.0.pre, page) else {
                 return Err(wasmtime::format_err!(
@@ -178,8 +200,21 @@ impl ExtensionHost {
         issues: &[ScoredIssue],
         config: &str,
     ) -> CallOutcome<Vec<Recommendation>> {
-        let limits = self.limits();
-        let timeout = Duration::from_millis(limits.call_timeout_ms);
+        let timeout = Duration::from_millis(self.limits().call_timeout_ms);
+        self.recommend_within(ext, page, card, issues, config, self.limits(), timeout)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn recommend_within(
+        &self,
+        ext: &LoadedExtension,
+        page: &Arc<PreparedPage>,
+        card: &ScoreCard,
+        issues: &[ScoredIssue],
+        config: &str,
+        limits: &Limits,
+        timeout: Duration,
+    ) -> CallOutcome<Vec<Recommendation>> {
         call::run(self, limits, Some(page), timeout, |store, page| {
             let (Pre::Recommender(pre), Some(page)) = (&ext.0.pre, page) else {
                 return Err(wasmtime::format_err!(
