@@ -22,11 +22,12 @@
 //! ```
 //!
 //! Not built yet: the on-disk compiled-artifact cache (§6.9), the database registry and revisions (§6.3-6.5),
-//! previews, the circuit breaker and quarantine (§4.8), ruleset-file watching (§6.11), the upload conformance
-//! run (§6.2 step 9).
+//! previews, the circuit breaker and quarantine (§4.8), ruleset-file watching (§6.11), the upload route (the
+//! validation behind it, [`ExtensionHost::validate_upload`], exists).
 
 pub mod bundled;
 mod call;
+pub mod conformance;
 mod ctx;
 pub mod diagnostic;
 mod engine;
@@ -46,6 +47,7 @@ pub mod validate;
 pub mod wit;
 
 pub use call::{CallFailure, CallOutcome};
+pub use conformance::{ConformanceReport, ConformanceRun};
 pub use diagnostic::{Diagnostic, Kind, Reason, Stage};
 pub use host::{ExtensionHost, HostError, HostOptions};
 pub use limits::Limits;

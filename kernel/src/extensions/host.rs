@@ -2,6 +2,7 @@
 //! build several); share it in an `Arc`.
 
 use super::call::{self, CallOutcome};
+use super::conformance::ConformanceReport;
 use super::ctx::CallCtx;
 use super::limits::Limits;
 use super::load::{self, LoadError, LoadedExtension, Pre};
@@ -99,6 +100,20 @@ impl ExtensionHost {
     /// bundled extensions use them, and tests load hostile guests directly.
     pub fn load(&self, bytes: &[u8]) -> Result<LoadedExtension, LoadError> {
         load::load(self, bytes)
+    }
+
+    /// Upload validation (extensions.md §6.2 steps 1-9): [`ExtensionHost::load`], then the reserved `siloq.`
+    /// ids are refused and the conformance corpus must pass (`conformance_failed` otherwise).
+    pub fn validate_upload(
+        &self,
+        bytes: &[u8],
+    ) -> Result<(LoadedExtension, ConformanceReport), LoadError> {
+        super::conformance::validate_upload(self, bytes)
+    }
+
+    /// Runs a loaded extension on the conformance corpus of its kind (§6.2 step 9) and reports every input.
+    pub fn conformance(&self, ext: &LoadedExtension) -> ConformanceReport {
+        super::conformance::run(self, ext)
     }
 
     /// Calls `describe()` in a fresh store.
