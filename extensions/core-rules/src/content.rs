@@ -136,7 +136,8 @@ pub fn evaluate<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report
         EMPTY,
         credit(has_text),
         "Add content that answers the visitor's question.",
-        "The page has almost no text ({chars} characters)."
+        "The page has almost no text ({chars} {}).",
+        text::pl(chars as usize, "character", "characters")
     )
     .detail("chars", chars)
     .detail("min_chars", config.empty_min_chars);
@@ -192,7 +193,7 @@ fn thin<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report) {
     };
     judge!(out, THIN, credit,
         "Expand to at least 300 words of useful, original text, or merge the page with a related one.",
-        "The page has {words} words of main content.")
+        "The page has {words} {} of main content.", text::pl(words as usize, "word", "words"))
     .detail("words", words)
     .detail("min_words", full)
     .detail("cornerstone", cornerstone);
@@ -250,7 +251,8 @@ fn paragraph_length<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Re
             config.paragraph_partial_words
         ),
         "Split long paragraphs; keep one idea per paragraph.",
-        "{long} paragraphs are longer than {limit} words (longest {longest})."
+        "{long} {} longer than {limit} words (longest {longest}).",
+        text::pl(long, "paragraph is", "paragraphs are")
     )
     .detail("long_paragraphs", long)
     .detail("longest", longest)

@@ -214,7 +214,8 @@ fn title<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report) {
             TITLE_TOO_SHORT,
             credit(chars >= config.title_min_chars as usize),
             "Add the topic and a distinguishing detail, plus the brand if there is room.",
-            "The title has only {chars} characters."
+            "The title has only {chars} {}.",
+            text::pl(chars, "character", "characters")
         )
         .detail("chars", chars)
         .detail("min_chars", config.title_min_chars);
@@ -290,7 +291,8 @@ fn description<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report)
         DESCRIPTION_TOO_SHORT,
         short,
         "Use the space: about 120–160 characters.",
-        "The meta description has only {chars} characters."
+        "The meta description has only {chars} {}.",
+        text::pl(chars, "character", "characters")
     )
     .detail("chars", chars)
     .detail("min_chars", config.description_short_chars);
@@ -495,7 +497,8 @@ fn structured_data<P: PageView>(ctx: &Ctx<'_, P>, out: &mut Report) {
         SCHEMA_INVALID,
         credit(n == 0),
         "Fix the JSON-LD and check it with a rich results validator.",
-        "{n} structured data blocks are invalid ({error})."
+        "{n} structured data {} invalid ({error}).",
+        text::pl(n, "block is", "blocks are")
     )
     .detail("invalid_blocks", n)
     .detail("blocks", blocks.len());

@@ -174,6 +174,11 @@ pub fn fold_ascii(text: &str) -> String {
     out
 }
 
+/// `one` when `n` is 1, else `many`: "1 link is", "2 links are".
+pub fn pl<'s>(n: usize, one: &'s str, many: &'s str) -> &'s str {
+    if n == 1 { one } else { many }
+}
+
 /// A word in the sense of 4.1: a space-separated token with at least one letter or digit.
 pub fn is_word(token: &str) -> bool {
     token.chars().any(char::is_alphanumeric)
@@ -250,6 +255,26 @@ mod tests {
         );
         assert_eq!(char_count("  a  bc \n d "), 6);
         assert_eq!(word_count("a -- 3.5 b."), 3);
+    }
+
+    #[test]
+    fn batched_folding_matches_folding_one_by_one() {
+        let page = siloq_sdk::testing::MockPage::default();
+        let long = "Éclair ".repeat(12_000);
+        let texts = [
+            "Crème  Brûlée",
+            "plain ASCII Text",
+            "",
+            "ÜBER  alles",
+            long.as_str(),
+            "x\u{E000}y Ä",
+        ];
+        let batched = fold_all(&page, &texts);
+        let single: Vec<String> = texts.iter().map(|t| fold(&page, t)).collect();
+        assert_eq!(batched, single);
+        assert_eq!(batched[0], "crème brûlée");
+        assert_eq!(batched[1], "plain ascii text");
+        assert_eq!(fold(&page, &long).len(), long.trim_end().len());
     }
 
     #[test]

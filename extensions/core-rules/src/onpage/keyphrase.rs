@@ -233,7 +233,8 @@ fn in_description<P: PageView>(
         IN_DESCRIPTION,
         credit(passes),
         "Use the keyphrase once, naturally.",
-        "The meta description {problem} the keyphrase ({n} sentences)."
+        "The meta description {problem} the keyphrase ({n} {}).",
+        text::pl(n, "sentence", "sentences")
     )
     .detail("sentences_with_keyphrase", n)
     .detail("sentences", sentences.len());
@@ -341,7 +342,8 @@ fn density<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, phrase: &Phrase<'_>, 
         DENSITY,
         credit(in_band),
         action,
-        "The keyphrase appears {count} times (weighted density {pct} %)."
+        "The keyphrase appears {count} {} (weighted density {pct} %).",
+        text::pl(count, "time", "times")
     )
     .detail("matches", count)
     .detail("words", words)
@@ -352,7 +354,8 @@ fn density<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, phrase: &Phrase<'_>, 
         STUFFING,
         credit(d <= config.stuffing_pct),
         "Rewrite with synonyms and natural wording; aim for 0.5–3 %.",
-        "The keyphrase appears {count} times ({pct} %), which reads as keyword stuffing."
+        "The keyphrase appears {count} {} ({pct} %), which reads as keyword stuffing.",
+        text::pl(count, "time", "times")
     )
     .detail("matches", count)
     .detail("density_pct", text::round2(d));

@@ -2,7 +2,7 @@
 
 use super::{Config, heading_ref};
 use crate::content::text::AffectedAll;
-use crate::content::text::word_count;
+use crate::content::text::{pl, word_count};
 use crate::content::{banded, credit};
 use crate::ctx::Ctx;
 use crate::judge;
@@ -96,7 +96,8 @@ pub fn evaluate<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report
         EMPTY,
         credit(n == 0),
         "Give them text or remove them; page builders often leave empty heading widgets.",
-        "{n} headings are empty."
+        "{n} {} empty.",
+        pl(n, "heading is", "headings are")
     )
     .detail("empty", n)
     .detail("headings", headings.len())
@@ -151,6 +152,7 @@ fn subheading_distribution<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: 
         previous = offset;
     }
     let subheadings = blocks.len();
+    let limit = config.subheading_max_words;
     if subheadings == 0 {
         let max = words;
         let passes = max <= config.subheading_max_words;
@@ -160,7 +162,8 @@ fn subheading_distribution<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: 
             SUBHEADINGS,
             credit(passes),
             "Add a descriptive subheading every 250–300 words.",
-            "{long} sections run longer than 300 words without a subheading (longest {max})."
+            "{long} {} longer than {limit} words without a subheading (longest {max}).",
+            pl(long, "section runs", "sections run")
         )
         .detail("subheadings", 0u32)
         .detail("longest", max);
@@ -172,7 +175,6 @@ fn subheading_distribution<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: 
         .iter()
         .filter(|&&b| b > config.subheading_max_words)
         .count();
-    let limit = config.subheading_max_words;
     judge!(
         out,
         SUBHEADINGS,
@@ -182,7 +184,8 @@ fn subheading_distribution<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: 
             config.subheading_partial_words
         ),
         "Add a descriptive subheading every 250–300 words.",
-        "{long} sections run longer than {limit} words without a subheading (longest {max})."
+        "{long} {} longer than {limit} words without a subheading (longest {max}).",
+        pl(long, "section runs", "sections run")
     )
     .detail("subheadings", subheadings)
     .detail("long_sections", long)

@@ -4,7 +4,7 @@
 use super::Config;
 use crate::content::credit;
 use crate::content::text::AffectedAll;
-use crate::content::text::{char_count, fold_all};
+use crate::content::text::{char_count, fold_all, pl};
 use crate::ctx::Ctx;
 use crate::judge;
 use siloq_sdk::prelude::*;
@@ -108,7 +108,8 @@ pub fn evaluate<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, out: &mut Report
             NO_DIMENSIONS,
             credit(n == 0),
             "Set width and height (or an aspect ratio) to prevent layout shift.",
-            "{n} images have no width and height."
+            "{n} {} no width and height.",
+            pl(n, "image has", "images have")
         )
         .detail("images_without_dimensions", n)
         .detail("images", images.len())
@@ -144,7 +145,12 @@ fn alt_missing(config: &Config, images: &[Image], out: &mut Report) {
         ALT_MISSING,
         credit,
         "Describe informative images in alt text; use alt=\"\" for purely decorative ones.",
-        "{n} of {m} images have no alt attribute."
+        "{n} of {m} {} no alt attribute.",
+        match (m, n) {
+            (1, _) => "image has",
+            (_, 1) => "images has",
+            _ => "images have",
+        }
     )
     .detail("missing", n)
     .detail("images", m)
@@ -167,7 +173,8 @@ fn alt_too_long(config: &Config, images: &[Image], out: &mut Report) {
         ALT_TOO_LONG,
         credit(n == 0),
         "Keep alt text short and specific.",
-        "{n} images have alt text longer than {limit} characters."
+        "{n} {} alt text longer than {limit} characters.",
+        pl(n, "image has", "images have")
     )
     .detail("long_alts", n)
     .detail("max_chars", limit)

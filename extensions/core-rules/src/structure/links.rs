@@ -5,7 +5,7 @@ use super::Config;
 use super::urls::{self, HostPattern};
 use crate::content::credit;
 use crate::content::text::AffectedAll;
-use crate::content::text::examples;
+use crate::content::text::{examples, pl};
 use crate::ctx::Ctx;
 use crate::judge;
 use serde::Deserialize;
@@ -184,7 +184,12 @@ fn main_region<P: PageView>(ctx: &Ctx<'_, P>, links: &[Link], page: &str, out: &
             INTERNAL_ALL_NOFOLLOW,
             credit(!all),
             "Remove nofollow from links to your own pages.",
-            "All {n} internal links in the content are nofollow."
+            "{}",
+            if n == 1 {
+                "The only internal link in the content is nofollow.".to_owned()
+            } else {
+                format!("All {n} internal links in the content are nofollow.")
+            }
         )
         .detail("internal_links", n)
         .detail("nofollow", internal.iter().filter(|l| nofollow(l)).count());
@@ -216,7 +221,8 @@ fn text_generic(links: &[Link], out: &mut Report) {
         TEXT_GENERIC,
         credit(n == 0),
         "Use link text that says where the link goes.",
-        "{n} links use vague text such as \"{example}\"."
+        "{n} {} vague text such as \"{example}\".",
+        pl(n, "link uses", "links use")
     )
     .detail("generic_links", n)
     .affected_all(generic.iter().map(|l| link_ref(l)));
@@ -238,7 +244,8 @@ fn empty_anchor<P: PageView>(ctx: &Ctx<'_, P>, links: &[Link], out: &mut Report)
         EMPTY_ANCHOR,
         credit(n == 0),
         "Add text, an image alt or an aria-label to icon and image links.",
-        "{n} links have no readable text."
+        "{n} {} no readable text.",
+        pl(n, "link has", "links have")
     )
     .detail("empty_links", n)
     .affected_all(empty.iter().map(|l| link_ref(l)));
@@ -282,7 +289,8 @@ fn localhost<P: PageView>(ctx: &Ctx<'_, P>, config: &Config, links: &[Link], out
         LOCALHOST,
         credit(n == 0),
         "Replace them with the live production URLs.",
-        "{n} links point to a development or private host ({list})."
+        "{n} {} to a development or private host ({list}).",
+        pl(n, "link points", "links point")
     )
     .detail("dev_links", n)
     .detail(
@@ -398,11 +406,12 @@ fn targets<P: PageView>(ctx: &Ctx<'_, P>, links: &[Link], page: &str, out: &mut 
         BROKEN_INTERNAL,
         credit(n == 0),
         "Fix or remove them; redirect dead URLs that still get visits.",
-        "{n} internal links are broken ({list})."
+        "{n} internal {} broken ({list}).",
+        pl(n, "link is", "links are")
     )
     .detail("broken_targets", n)
     .detail("checked_targets", known)
-    .affected_all(broken.iter().map(|t| *t));
+    .affected_all(broken.iter().copied());
     let n = redirecting.len();
     let list = examples(redirecting.iter().copied(), EXAMPLES);
     judge!(
@@ -410,11 +419,16 @@ fn targets<P: PageView>(ctx: &Ctx<'_, P>, links: &[Link], page: &str, out: &mut 
         TO_REDIRECT,
         credit(n == 0),
         "Link straight to the final URL.",
-        "{n} internal links point at URLs that redirect ({list})."
+        "{n} internal {} ({list}).",
+        pl(
+            n,
+            "link points at a URL that redirects",
+            "links point at URLs that redirect"
+        )
     )
     .detail("redirecting_targets", n)
     .detail("checked_targets", known)
-    .affected_all(redirecting.iter().map(|t| *t));
+    .affected_all(redirecting.iter().copied());
 }
 
 /// Whole-document checks of a scanned page: `links.not_crawlable`, `links.too_many`, `links.dead_end`.
@@ -445,7 +459,8 @@ fn document(config: &Config, links: &[Link], out: &mut Report) {
             NOT_CRAWLABLE,
             credit(n == 0),
             "Use real href URLs instead of javascript:, file: links or click handlers.",
-            "{n} links cannot be followed by crawlers ({list})."
+            "{n} {} be followed by crawlers ({list}).",
+            pl(n, "link cannot", "links cannot")
         )
         .detail("uncrawlable_links", n)
         .affected_all(blocked.iter().map(shown));
