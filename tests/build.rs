@@ -2,9 +2,9 @@
 //! nested cargo invocation over their own workspace, and writes `guests.rs` into `OUT_DIR` with one
 //! `include_bytes!` constant per guest (`SPIN`, `MEMORY_BOMB`, ...), exposed as `siloq_tests::guests`.
 //!
-//! The nested build uses its own target directory (`<target>/siloq-guests`) so it never waits on the outer
-//! build's lock, and a clean environment: host flags (`RUSTFLAGS`, a clippy wrapper, a build target) must not
-//! reach the guests. `SILOQ_GUESTS_SKIP=1` embeds empty guests, for editors that run build scripts on every check;
+//! The nested build (through `siloq-wasm-build`, like the bundled extensions) uses its own target directory
+//! (`<target>/siloq-guests`) so it never waits on the outer build's lock, and a clean environment: host flags
+//! (`RUSTFLAGS`, a clippy wrapper, a build target) must not reach the guests. `SILOQ_GUESTS_SKIP=1` embeds empty guests, for editors that run build scripts on every check;
 //! the suites that need them then fail with a message saying so.
 
 use std::env;
@@ -12,9 +12,6 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-const TARGET: &str = "wasm32-wasip2";
-const PROFILE: &str = "wasm-release";
 
 fn main() {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
@@ -42,12 +39,10 @@ fn main() {
 
     let guests = guest_crates(&guests_dir);
     let skip = env::var_os("SILOQ_GUESTS_SKIP").is_some_and(|v| !v.is_empty() && v != "0");
-    let wasm_dir = if skip {
-        None
+    let built = if skip {
+        Vec::new()
     } else {
-        let target_dir = nested_target_dir(&out_dir);
-        build(&workspace, &guests_dir, &target_dir);
-        Some(target_dir.join(TARGET).join(PROFILE))
+        build(&workspace, &guests_dir, &out_dir, &guests)
     };
 
     let embed_dir = out_dir.join("guests");
@@ -60,14 +55,14 @@ fn main() {
     );
     for name in &guests {
         let file = embed_dir.join(format!("{name}.wasm"));
-        match &wasm_dir {
-            Some(dir) => {
-                let built = dir.join(format!("{}.wasm", name.replace('-', "_")));
-                let bytes = fs::read(&built)
-                    .unwrap_or_else(|e| panic!("guest {name}: {}: {e}", built.display()));
+        match built.iter().find(|(package, _)| package == name) {
+            Some((_, path)) => {
+                let bytes = fs::read(path)
+                    .unwrap_or_else(|e| panic!("guest {name}: {}: {e}", path.display()));
                 write_if_changed(&file, &bytes);
             }
-            None => write_if_changed(&file, b""),
+            None if skip => write_if_changed(&file, b""),
+            None => panic!("guest {name} was not built"),
         }
         let konst = name.replace('-', "_").to_uppercase();
         writeln!(src, "/// The component built from `tests/guests/{name}`.").unwrap();
@@ -113,63 +108,41 @@ fn guest_crates(guests_dir: &Path) -> Vec<String> {
     names
 }
 
-/// `<target>/siloq-guests`, where `<target>` is the outer build's target directory (the folder with
-/// `CACHEDIR.TAG`): `OUT_DIR` is `<target>[/<triple>]/<profile>/build/<pkg>-<hash>/out`. A stable folder outside
-/// `OUT_DIR` lets `cargo check`, `cargo clippy` and `cargo test` share one guest build.
-fn nested_target_dir(out_dir: &Path) -> PathBuf {
-    let profile_dir = out_dir
-        .ancestors()
-        .find(|p| p.file_name().is_some_and(|n| n == "build"))
-        .and_then(Path::parent)
-        .expect("OUT_DIR lies under <target>/<profile>/build");
-    let target = profile_dir
-        .ancestors()
-        .skip(1)
-        .take(2)
-        .find(|p| p.join("CACHEDIR.TAG").exists())
-        .or(profile_dir.parent())
-        .expect("target directory");
-    target.join("siloq-guests")
+/// Builds every guest with one nested cargo invocation through `siloq-wasm-build` (the same helper that builds
+/// the bundled extensions): target check and installation, a target directory of its own, a clean environment,
+/// source paths remapped so the bytes do not depend on the checkout path. Returns `(crate, .wasm path)`.
+fn build(
+    workspace: &Path,
+    guests_dir: &Path,
+    out_dir: &Path,
+    guests: &[String],
+) -> Vec<(String, PathBuf)> {
+    if let Err(e) = siloq_wasm_build::ensure_target() {
+        fail(&e.to_string());
+    }
+    let packages: Vec<&str> = guests.iter().map(String::as_str).collect();
+    let target_dir = siloq_wasm_build::target_dir_from_out_dir(out_dir, "siloq-guests");
+    let mut build =
+        siloq_wasm_build::Build::new(guests_dir.join("Cargo.toml"), &packages, target_dir);
+    // The SDK lies outside the guest workspace: remap the whole checkout, not only tests/guests.
+    build.remap.retain(|(_, to)| to != "/siloq");
+    build
+        .remap
+        .insert(0, (workspace.to_path_buf(), "/siloq".to_string()));
+    // tests/guests/Cargo.lock is only ever updated by this build (nobody runs cargo there by hand), so a change
+    // of the SDK's dependencies must be able to update it.
+    build.locked = false;
+    match build.run() {
+        Ok(artifacts) => artifacts.into_iter().map(|a| (a.package, a.path)).collect(),
+        Err(e) => fail(&format!("tests/guests: {e}")),
+    }
 }
 
-fn build(workspace: &Path, guests_dir: &Path, target_dir: &Path) {
-    let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut cmd = Command::new(cargo);
-    cmd.arg("build")
-        .arg("--manifest-path")
-        .arg(guests_dir.join("Cargo.toml"))
-        .args(["--workspace", "--profile", PROFILE, "--target", TARGET])
-        .arg("--target-dir")
-        .arg(target_dir);
-    if env::var_os("CARGO_NET_OFFLINE").is_some_and(|v| v == "true" || v == "1") {
-        cmd.arg("--offline");
+fn fail(message: &str) -> ! {
+    for line in message.lines() {
+        println!("cargo::error={line}");
     }
-    for var in [
-        "RUSTFLAGS",
-        "CARGO_ENCODED_RUSTFLAGS",
-        "CARGO_BUILD_RUSTFLAGS",
-        "CARGO_BUILD_TARGET",
-        "CARGO_TARGET_DIR",
-        "CARGO_BUILD_TARGET_DIR",
-        "RUSTC_WORKSPACE_WRAPPER",
-        "CARGO_PRIMARY_PACKAGE",
-    ] {
-        cmd.env_remove(var);
-    }
-    // Reproducible bytes on any checkout path (panic messages carry source paths).
-    cmd.env(
-        "CARGO_ENCODED_RUSTFLAGS",
-        format!("--remap-path-prefix={}=/siloq", workspace.display()),
-    );
-    let status = cmd
-        .status()
-        .expect("run the nested cargo build of tests/guests");
-    if !status.success() {
-        panic!(
-            "building tests/guests for {TARGET} failed ({status}); the output above says why. The target is \
-             installed with `rustup target add {TARGET}` (rust-toolchain.toml lists it)."
-        );
-    }
+    std::process::exit(1)
 }
 
 fn write_if_changed(path: &Path, bytes: &[u8]) {

@@ -6,10 +6,11 @@ include!(concat!(env!("OUT_DIR"), "/guests.rs"));
 
 /// Fails the calling test with a clear message when the guests were not built (`SILOQ_GUESTS_SKIP`).
 pub fn require_built() {
-    assert!(
-        !SKIPPED,
-        "tests/guests were not built (SILOQ_GUESTS_SKIP is set): unset it and rebuild siloq-tests"
-    );
+    if SKIPPED {
+        panic!(
+            "tests/guests were not built (SILOQ_GUESTS_SKIP is set): unset it and rebuild siloq-tests"
+        );
+    }
 }
 
 /// Bytes that are not a usable component (extensions.md §10 cases 10 and 17), generated deterministically.
@@ -63,7 +64,9 @@ pub mod garbage {
     pub fn core_module() -> Vec<u8> {
         let mut m = b"\0asm\x01\0\0\0".to_vec();
         // Type section: one type, (i32 i32 i32 i32) -> i32.
-        m.extend_from_slice(&[0x01, 0x09, 0x01, 0x60, 0x04, 0x7F, 0x7F, 0x7F, 0x7F, 0x01, 0x7F]);
+        m.extend_from_slice(&[
+            0x01, 0x09, 0x01, 0x60, 0x04, 0x7F, 0x7F, 0x7F, 0x7F, 0x01, 0x7F,
+        ]);
         // Import section: wasi_snapshot_preview1.fd_write, a function of type 0.
         let module = b"wasi_snapshot_preview1";
         let field = b"fd_write";
@@ -97,8 +100,543 @@ pub mod garbage {
             ("1 KiB of random bytes", random_kib()),
             ("a PNG header", png_header()),
             ("the first half of a component", truncated(component)),
-            ("a corrupted section length", corrupted_section_length(component)),
+            (
+                "a corrupted section length",
+                corrupted_section_length(component),
+            ),
             ("a core module", core_module()),
         ]
+    }
+}
+
+/// The kernel's extension host as the runtime suites use it (extensions.md §9 "Runtime tests of hostile guests
+/// load them directly"): components are loaded with [`ExtensionHost::load`] (the checks an upload gets, steps
+/// 3-8), composed with the bundled ones into a [`Ruleset`] and run with [`run_pipeline`] on fixture pages of
+/// `tests/fixtures/seo`. [`Outcome`] flattens a [`PipelineResult`] into plain values tests compare easily.
+pub mod lab {
+    use serde_json::{Value, json};
+    use siloq_kernel::analysis::{
+        self, ExtractedHeading, ExtractedImage, ExtractedLink, Mode, ParseInput,
+    };
+    use siloq_kernel::extensions::wit::v1_0_0::document::{
+        Header, HttpFacts, RedirectHop, WordpressInfo,
+    };
+    use siloq_kernel::extensions::wit::v1_0_0::types::DetailValue;
+    use siloq_kernel::extensions::{
+        ExtensionHost, HostOptions, Limits, PageContext, PipelineResult, PreparedPage, Ruleset,
+        bundled, run_pipeline,
+    };
+    use std::collections::BTreeMap;
+    use std::path::Path;
+    use std::sync::Arc;
+
+    /// One extension of a [`Plan`]: a bundled one by id, or component bytes; with a config (merged into the
+    /// extension's default config).
+    #[derive(Debug, Clone)]
+    pub struct Entry {
+        source: Source,
+        config: Value,
+    }
+
+    #[derive(Debug, Clone)]
+    enum Source {
+        Bundled(&'static str),
+        Bytes(Vec<u8>),
+    }
+
+    impl Entry {
+        pub fn bundled(id: &'static str) -> Self {
+            Entry {
+                source: Source::Bundled(id),
+                config: json!({}),
+            }
+        }
+        /// A guest of [`super`] (or any component).
+        pub fn guest(bytes: &[u8]) -> Self {
+            Self::bytes(bytes.to_vec())
+        }
+        pub fn bytes(bytes: Vec<u8>) -> Self {
+            Entry {
+                source: Source::Bytes(bytes),
+                config: json!({}),
+            }
+        }
+        pub fn config(mut self, config: Value) -> Self {
+            self.config = config;
+            self
+        }
+    }
+
+    /// What a ruleset is made of, in order.
+    #[derive(Debug, Clone, Default)]
+    pub struct Plan {
+        rules: Vec<Entry>,
+        scorer: Option<Entry>,
+        recommenders: Vec<Entry>,
+    }
+
+    impl Plan {
+        /// Nothing: no rules, the built-in scorer, the built-in recommender.
+        pub fn empty() -> Self {
+            Plan::default()
+        }
+        /// The bundled revision: core rules, core scorer, core recommender.
+        pub fn bundled() -> Self {
+            Plan {
+                rules: vec![Entry::bundled("siloq.core-rules")],
+                scorer: Some(Entry::bundled("siloq.core-scorer")),
+                recommenders: vec![Entry::bundled("siloq.core-recommender")],
+            }
+        }
+        pub fn rule(mut self, entry: Entry) -> Self {
+            self.rules.push(entry);
+            self
+        }
+        pub fn scorer(mut self, entry: Entry) -> Self {
+            self.scorer = Some(entry);
+            self
+        }
+        /// The built-in scorer, by design (not `degraded`).
+        pub fn no_scorer(mut self) -> Self {
+            self.scorer = None;
+            self
+        }
+        pub fn recommender(mut self, entry: Entry) -> Self {
+            self.recommenders.push(entry);
+            self
+        }
+    }
+
+    /// Why a plan could not be loaded: the loader's error code (`invalid_component`, `forbidden_import`,
+    /// `unsupported_api_version`, `payload_too_large`) or `ruleset` for a composition error, and its message.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Refusal {
+        pub code: String,
+        pub message: String,
+    }
+
+    /// One extension host with production limits unless told otherwise, and the bundled extensions loaded.
+    pub struct Lab {
+        host: Arc<ExtensionHost>,
+        bundled: bundled::Loaded,
+    }
+
+    impl Default for Lab {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    impl Lab {
+        pub fn new() -> Self {
+            Self::with_options(HostOptions::default())
+        }
+        /// One lab with production limits for the whole test binary: the bundled components are compiled once.
+        pub fn shared() -> &'static Lab {
+            static SHARED: std::sync::OnceLock<Lab> = std::sync::OnceLock::new();
+            SHARED.get_or_init(Lab::new)
+        }
+        pub fn with_limits(limits: Limits) -> Self {
+            Self::with_options(HostOptions {
+                limits,
+                ..HostOptions::default()
+            })
+        }
+        /// Also switches fuel or epochs off (`HostOptions::fuel`, `HostOptions::epochs`).
+        pub fn with_options(options: HostOptions) -> Self {
+            let host = ExtensionHost::with_options(options).expect("extension host");
+            let bundled = bundled::load(&host).expect("the bundled extensions load");
+            Lab { host, bundled }
+        }
+
+        pub fn host(&self) -> &Arc<ExtensionHost> {
+            &self.host
+        }
+
+        /// Loads every component of the plan and builds the ruleset.
+        pub fn load(&self, plan: &Plan) -> Result<Ruleset, Refusal> {
+            let load = |entry: &Entry| match &entry.source {
+                Source::Bundled(id) => Ok(self
+                    .bundled
+                    .by_id(id)
+                    .unwrap_or_else(|| panic!("no bundled {id}"))
+                    .clone()),
+                Source::Bytes(bytes) => self.host.load(bytes).map_err(|e| Refusal {
+                    code: e.code().to_string(),
+                    message: e.to_string(),
+                }),
+            };
+            let mut builder = Ruleset::builder().comment("siloq-tests");
+            for entry in &plan.rules {
+                builder = builder.rule(load(entry)?, entry.config.clone());
+            }
+            if let Some(entry) = &plan.scorer {
+                builder = builder.scorer(load(entry)?, entry.config.clone());
+            }
+            for entry in &plan.recommenders {
+                builder = builder.recommender(load(entry)?, entry.config.clone());
+            }
+            builder.build(&self.host).map_err(|e| Refusal {
+                code: "ruleset".to_string(),
+                message: e.to_string(),
+            })
+        }
+
+        pub fn run(&self, ruleset: &Ruleset, page: &Arc<PreparedPage>) -> Outcome {
+            Outcome::from(run_pipeline(&self.host, ruleset, page))
+        }
+    }
+
+    /// A finding as the pipeline kept it (after validation, overrides and capability checks).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Finding {
+        pub extension: String,
+        pub check: String,
+        pub credit: Option<f32>,
+        pub message: String,
+        /// The details as one JSON object.
+        pub details: Value,
+    }
+
+    /// A diagnostic with its enums as their wire names.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Diagnostic {
+        pub extension: String,
+        pub stage: String,
+        pub reason: String,
+        pub detail: String,
+        pub duration_ms: Option<f64>,
+        pub fuel: Option<u64>,
+    }
+
+    /// A [`PipelineResult`] in plain values.
+    #[derive(Debug, Clone)]
+    pub struct Outcome {
+        pub findings: Vec<Finding>,
+        pub diagnostics: Vec<Diagnostic>,
+        pub degraded: bool,
+        /// The rounded page score; `None` when no finding applied.
+        pub score: Option<i64>,
+        pub raw: PipelineResult,
+    }
+
+    impl From<PipelineResult> for Outcome {
+        fn from(raw: PipelineResult) -> Self {
+            let findings = raw
+                .findings
+                .iter()
+                .map(|s| Finding {
+                    extension: s.extension.clone(),
+                    check: s.finding.check.clone(),
+                    credit: s.finding.credit,
+                    message: s.finding.message.clone(),
+                    details: Value::Object(
+                        s.finding
+                            .details
+                            .iter()
+                            .map(|d| (d.key.clone(), detail_json(&d.value)))
+                            .collect(),
+                    ),
+                })
+                .collect();
+            let diagnostics = raw
+                .diagnostics
+                .iter()
+                .map(|d| Diagnostic {
+                    extension: d.extension.clone(),
+                    stage: d.stage.as_str().to_string(),
+                    reason: d.reason.as_str().to_string(),
+                    detail: d.detail.clone(),
+                    duration_ms: d.duration_ms,
+                    fuel: d.fuel,
+                })
+                .collect();
+            Outcome {
+                findings,
+                diagnostics,
+                degraded: raw.degraded,
+                score: raw.card.as_ref().map(|c| c.score),
+                raw,
+            }
+        }
+    }
+
+    fn detail_json(value: &DetailValue) -> Value {
+        match value {
+            DetailValue::Text(s) => json!(s),
+            DetailValue::Integer(i) => json!(i),
+            DetailValue::Number(n) => json!(n),
+            DetailValue::Boolean(b) => json!(b),
+            DetailValue::Texts(list) => json!(list),
+        }
+    }
+
+    impl Outcome {
+        pub fn diagnostics_of(&self, extension: &str) -> Vec<&Diagnostic> {
+            self.diagnostics
+                .iter()
+                .filter(|d| d.extension == extension)
+                .collect()
+        }
+        pub fn findings_of(&self, extension: &str) -> Vec<&Finding> {
+            self.findings
+                .iter()
+                .filter(|f| f.extension == extension)
+                .collect()
+        }
+        /// The finding of a check, whichever extension reported it.
+        pub fn finding(&self, check: &str) -> Option<&Finding> {
+            self.findings.iter().find(|f| f.check == check)
+        }
+        /// The checks an extension reported (any credit).
+        pub fn checks_of(&self, extension: &str) -> Vec<&str> {
+            self.findings_of(extension)
+                .into_iter()
+                .map(|f| f.check.as_str())
+                .collect()
+        }
+        /// Checks that fired: issues and notes (credit below 1).
+        pub fn fired(&self) -> std::collections::BTreeSet<String> {
+            self.raw
+                .issues
+                .iter()
+                .chain(&self.raw.notes)
+                .map(|i| i.check.clone())
+                .collect()
+        }
+        /// `(check, points lost)` of every issue, in the pipeline's order.
+        pub fn points_lost(&self) -> Vec<(String, f64)> {
+            self.raw
+                .issues
+                .iter()
+                .map(|i| (i.check.clone(), i.points_lost))
+                .collect()
+        }
+        /// Fuel per extension over the calls that reported it.
+        pub fn fuel(&self) -> BTreeMap<String, u64> {
+            let mut fuel = BTreeMap::new();
+            for call in &self.raw.calls {
+                if let Some(f) = call.fuel {
+                    *fuel.entry(call.extension.clone()).or_default() += f;
+                }
+            }
+            fuel
+        }
+    }
+
+    /// A fixture page of `tests/fixtures/seo` by stem: a scanned page (`.html` + `.http.json`) or a WordPress
+    /// page (`.sync.json`), prepared for the pipeline.
+    pub fn page(stem: &str) -> Arc<PreparedPage> {
+        let dir = crate::fixtures_dir().join("seo");
+        if dir.join(format!("{stem}.html")).exists() {
+            scan_page(&dir, stem)
+        } else {
+            wordpress_page(&dir, stem)
+        }
+    }
+
+    fn read(dir: &Path, name: &str) -> String {
+        let path = dir.join(name);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    fn text(v: &Value) -> String {
+        match v {
+            Value::String(s) => s.clone(),
+            Value::Null => String::new(),
+            other => other.to_string(),
+        }
+    }
+
+    /// A scanned fixture: the HTML with the HTTP facts of its `.http.json` (status, headers, redirects, TTFB,
+    /// keyphrase). The fixture's link checks and robots.txt have no place in the prepared page yet.
+    fn scan_page(dir: &Path, stem: &str) -> Arc<PreparedPage> {
+        let html = read(dir, &format!("{stem}.html"));
+        let http: Value =
+            serde_json::from_str(&read(dir, &format!("{stem}.http.json"))).expect("http.json");
+        let url = http["url"].as_str().expect("url");
+        let keyphrase = http["keyphrase"].as_str().unwrap_or_default();
+        let doc = analysis::parse(&ParseInput {
+            focus_keyphrase: keyphrase,
+            ..ParseInput::scan(url, &html)
+        });
+        let mut headers = Vec::new();
+        for (name, value) in http["headers"].as_object().into_iter().flatten() {
+            let values = match value {
+                Value::Array(list) => list.iter().map(text).collect(),
+                other => vec![text(other)],
+            };
+            headers.extend(values.into_iter().map(|value| Header {
+                name: name.to_lowercase(),
+                value,
+            }));
+        }
+        let header = |name: &str| {
+            headers
+                .iter()
+                .find(|h| h.name == name)
+                .map(|h| h.value.clone())
+        };
+        let content_type = header("content-type");
+        let charset = content_type.as_deref().and_then(|ct| {
+            ct.split(';')
+                .filter_map(|p| p.trim().strip_prefix("charset="))
+                .next()
+                .map(|c| c.trim_matches('"').to_lowercase())
+        });
+        let facts = HttpFacts {
+            status: http["status"].as_u64().unwrap_or(200) as u16,
+            content_type: content_type
+                .as_deref()
+                .map(|ct| ct.split(';').next().unwrap_or("").trim().to_string()),
+            charset,
+            content_encoding: header("content-encoding"),
+            redirects: http["redirects"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|hop| RedirectHop {
+                    url: text(&hop["url"]),
+                    status: hop["status"].as_u64().unwrap_or(0) as u16,
+                    location: hop["location"].as_str().map(str::to_string),
+                })
+                .collect(),
+            ttfb_ms: http["ttfb_ms"].as_u64().map(|t| t as u32),
+            download_ms: None,
+            bytes_raw: html.len() as u32,
+            bytes_transferred: None,
+            timed_out: http["timed_out"].as_bool().unwrap_or(false),
+            error: None,
+            headers,
+        };
+        PreparedPage::new(
+            &doc,
+            PageContext {
+                requested_url: http["requested_url"].as_str().map(str::to_string),
+                html: Some(html.clone()),
+                http: Some(facts),
+                ..PageContext::default()
+            },
+        )
+    }
+
+    /// A WordPress fixture: its sync payload read the way the sync endpoint stores it (`pages::sync::prepare`)
+    /// and parsed the way the page pipeline parses a stored page, in content-only mode.
+    fn wordpress_page(dir: &Path, stem: &str) -> Arc<PreparedPage> {
+        let fixture: Value =
+            serde_json::from_str(&read(dir, &format!("{stem}.sync.json"))).expect("sync.json");
+        let site = &fixture["site"];
+        let body = match fixture["sync"].clone() {
+            Value::Object(map) => siloq_kernel::pages::sync::prepare(map),
+            _ => panic!("{stem}: sync is an object"),
+        };
+        let field = |key: &str| body.get(key).map(text).unwrap_or_default();
+        let plain_text = [
+            "page_builder",
+            "headings_extracted",
+            "links_extracted",
+            "faq_questions",
+        ]
+        .iter()
+        .any(|k| body.contains_key(*k));
+        let headings: Vec<ExtractedHeading> =
+            serde_json::from_value(body.get("headings_extracted").cloned().unwrap_or(json!([])))
+                .unwrap_or_default();
+        let links: Vec<ExtractedLink> =
+            serde_json::from_value(body.get("links_extracted").cloned().unwrap_or(json!([])))
+                .unwrap_or_default();
+        let images: Option<Vec<ExtractedImage>> = fixture["seo_data"]
+            .get("images")
+            .cloned()
+            .and_then(|v| serde_json::from_value(v).ok());
+        let (url, content, title) = (field("url"), field("content"), field("title"));
+        let (template, description, excerpt) = (
+            field("yoast_title"),
+            field("yoast_description"),
+            field("excerpt"),
+        );
+        let (keyphrase, slug) = (field("focus_keyphrase"), field("slug"));
+        let (site_name, separator, locale) = (
+            text(&site["name"]),
+            text(&site["title_separator"]),
+            text(&site["locale"]),
+        );
+        let doc = analysis::parse(&ParseInput {
+            mode: Mode::WordPress,
+            url: &url,
+            content: &content,
+            plain_text,
+            headings_extracted: &headings,
+            links_extracted: &links,
+            images_extracted: images.as_deref(),
+            post_title: &title,
+            seo_title_template: &template,
+            seo_description: Some(&description),
+            excerpt: &excerpt,
+            focus_keyphrase: &keyphrase,
+            slug: &slug,
+            site_name: &site_name,
+            title_separator: &separator,
+            locale: &locale,
+            is_homepage: body
+                .get("is_homepage")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            is_noindex: body
+                .get("is_noindex")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            robots_known: true,
+            ..ParseInput::default()
+        });
+        let meta: Vec<(String, String)> = match body.get("meta") {
+            Some(Value::Object(meta)) => meta.iter().map(|(k, v)| (k.clone(), text(v))).collect(),
+            _ => Vec::new(),
+        };
+        let opt = |key: &str| Some(field(key)).filter(|v| !v.is_empty());
+        let wordpress = WordpressInfo {
+            post_id: field("wp_post_id"),
+            post_type: opt("post_type"),
+            status: opt("status"),
+            page_builder: opt("page_builder"),
+            is_cornerstone: false,
+            meta,
+        };
+        PreparedPage::new(
+            &doc,
+            PageContext {
+                html: Some(content.clone()),
+                wordpress: Some(wordpress),
+                ..PageContext::default()
+            },
+        )
+    }
+
+    /// The bundled components as the fuel baseline records them.
+    #[derive(Debug, Clone)]
+    pub struct BundledInfo {
+        pub id: String,
+        pub version: String,
+        pub sha256: String,
+    }
+
+    pub fn bundled_components(lab: &Lab) -> Vec<BundledInfo> {
+        let b = &lab.bundled;
+        [&b.rules, &b.scorer, &b.recommender]
+            .into_iter()
+            .map(|e| BundledInfo {
+                id: e.id().to_string(),
+                version: e.version().to_string(),
+                sha256: e.sha256().to_string(),
+            })
+            .collect()
+    }
+
+    /// The checks each bundled rule extension declares, sorted.
+    pub fn bundled_rule_checks(lab: &Lab) -> BTreeMap<String, Vec<String>> {
+        let rules = &lab.bundled.rules;
+        let mut checks: Vec<String> = rules.info().checks.iter().map(|c| c.id.clone()).collect();
+        checks.sort();
+        BTreeMap::from([(rules.id().to_string(), checks)])
     }
 }
