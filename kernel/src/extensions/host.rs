@@ -120,7 +120,7 @@ impl ExtensionHost {
     pub fn call_describe(&self, ext: &LoadedExtension) -> CallOutcome<ExtensionInfo> {
         let limits = self.limits();
         let timeout = Duration::from_millis(limits.call_timeout_ms);
-        call::run(self, limits, None, timeout, |store, _| {
+        call::run(self, ext.id(), limits, None, timeout, |store, _| {
             Ok(Ok(match &ext.0.pre {
                 Pre::Rule(p) => p
                     .instantiate(&mut *store)?
@@ -159,17 +159,24 @@ impl ExtensionHost {
         limits: &Limits,
         timeout: Duration,
     ) -> CallOutcome<Vec<Finding>> {
-        call::run(self, limits, Some(page), timeout, |store, page| {
-            let (Pre::Rule(pre), Some(page)) = (&ext.0.pre, page) else {
-                return Err(wasmtime::format_err!(
-                    "{} is not a rule extension",
-                    ext.id()
-                ));
-            };
-            pre.instantiate(&mut *store)?
-                .siloq_rules_rule_api()
-                .call_evaluate(&mut *store, page, config)
-        })
+        call::run(
+            self,
+            ext.id(),
+            limits,
+            Some(page),
+            timeout,
+            |store, page| {
+                let (Pre::Rule(pre), Some(page)) = (&ext.0.pre, page) else {
+                    return Err(wasmtime::format_err!(
+                        "{} is not a rule extension",
+                        ext.id()
+                    ));
+                };
+                pre.instantiate(&mut *store)?
+                    .siloq_rules_rule_api()
+                    .call_evaluate(&mut *store, page, config)
+            },
+        )
     }
 
     /// Calls a scorer's `score` once, like [`ExtensionHost::call_evaluate`].
@@ -193,17 +200,24 @@ impl ExtensionHost {
         limits: &Limits,
         timeout: Duration,
     ) -> CallOutcome<ScoreResult> {
-        call::run(self, limits, Some(page), timeout, |store, page| {
-            let (Pre::Scorer(pre), Some(page)) = (&ext.0.pre, page) else {
-                return Err(wasmtime::format_err!(
-                    "{} is not a scorer extension",
-                    ext.id()
-                ));
-            };
-            pre.instantiate(&mut *store)?
-                .siloq_rules_scorer_api()
-                .call_score(&mut *store, page, findings, config)
-        })
+        call::run(
+            self,
+            ext.id(),
+            limits,
+            Some(page),
+            timeout,
+            |store, page| {
+                let (Pre::Scorer(pre), Some(page)) = (&ext.0.pre, page) else {
+                    return Err(wasmtime::format_err!(
+                        "{} is not a scorer extension",
+                        ext.id()
+                    ));
+                };
+                pre.instantiate(&mut *store)?
+                    .siloq_rules_scorer_api()
+                    .call_score(&mut *store, page, findings, config)
+            },
+        )
     }
 
     /// Calls a recommender's `recommend` once, like [`ExtensionHost::call_evaluate`].
@@ -230,17 +244,24 @@ impl ExtensionHost {
         limits: &Limits,
         timeout: Duration,
     ) -> CallOutcome<Vec<Recommendation>> {
-        call::run(self, limits, Some(page), timeout, |store, page| {
-            let (Pre::Recommender(pre), Some(page)) = (&ext.0.pre, page) else {
-                return Err(wasmtime::format_err!(
-                    "{} is not a recommender extension",
-                    ext.id()
-                ));
-            };
-            pre.instantiate(&mut *store)?
-                .siloq_rules_recommender_api()
-                .call_recommend(&mut *store, page, card, issues, config)
-        })
+        call::run(
+            self,
+            ext.id(),
+            limits,
+            Some(page),
+            timeout,
+            |store, page| {
+                let (Pre::Recommender(pre), Some(page)) = (&ext.0.pre, page) else {
+                    return Err(wasmtime::format_err!(
+                        "{} is not a recommender extension",
+                        ext.id()
+                    ));
+                };
+                pre.instantiate(&mut *store)?
+                    .siloq_rules_recommender_api()
+                    .call_recommend(&mut *store, page, card, issues, config)
+            },
+        )
     }
 
     pub(crate) fn engine(&self) -> &Engine {

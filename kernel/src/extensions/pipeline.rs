@@ -173,6 +173,19 @@ impl Run<'_> {
     /// Records a finished call; returns its value when it succeeded.
     fn record<T>(&mut self, entry: &Entry, stage: Stage, report: CallOutcome<T>) -> Option<T> {
         let duration_ms = report.duration_ms();
+        tracing::debug!(
+            extension.id = entry.ext.id(),
+            extension.version = entry.ext.version(),
+            stage = stage.as_str(),
+            fuel.consumed = report.fuel,
+            duration_ms,
+            outcome = report
+                .outcome
+                .as_ref()
+                .err()
+                .map_or("ok", |f| f.reason.as_str()),
+            "extension call"
+        );
         self.calls.push(CallRecord {
             extension: entry.ext.id().to_string(),
             version: entry.ext.version().to_string(),
