@@ -368,8 +368,13 @@ fn strict(problems: &[validate::Problem]) -> Option<String> {
 }
 
 /// Runs `ext` on the corpus of its kind with its default config.
+///
+/// Fuel is the gate (a quarter of the per-call budget, deterministic); the wall-clock deadline is widened to the
+/// per-call ceiling so that a busy or debug-built server does not fail a component for its own slowness.
 pub fn run(host: &ExtensionHost, ext: &LoadedExtension) -> ConformanceReport {
     let config = serde_json::Value::Object(ext.default_config().clone()).to_string();
+    let limits = host.limits();
+    let timeout = std::time::Duration::from_millis(super::limits::CALL_TIMEOUT_MS_CEILING);
     let mut report = ConformanceReport::default();
     let pages = rule_pages();
     let typical = pages[2].1.clone();
@@ -377,7 +382,7 @@ pub fn run(host: &ExtensionHost, ext: &LoadedExtension) -> ConformanceReport {
         Kind::Rule => {
             let mut first_typical: Option<(String, Option<u64>)> = None;
             for (input, page) in &pages {
-                let outcome = host.call_evaluate(ext, page, &config);
+                let outcome = host.evaluate_within(ext, page, &config, limits, timeout);
                 let (outputs, problem) = match &outcome.outcome {
                     Ok(findings) => {
                         if *input == "scan-typical" {
@@ -400,7 +405,7 @@ pub fn run(host: &ExtensionHost, ext: &LoadedExtension) -> ConformanceReport {
                     .push(run_entry(host, input, &outcome, outputs, problem));
             }
             // The typical page once more: same output, same fuel.
-            let again = host.call_evaluate(ext, &typical, &config);
+            let again = host.evaluate_within(ext, &typical, &config, limits, timeout);
             let problem = match (&again.outcome, &first_typical) {
                 (Ok(findings), Some((first, fuel))) => {
                     if format!("{findings:?}") != *first {
@@ -427,7 +432,7 @@ pub fn run(host: &ExtensionHost, ext: &LoadedExtension) -> ConformanceReport {
         }
         Kind::Scorer => {
             for (input, findings) in finding_lists() {
-                let outcome = host.call_score(ext, &typical, &findings, &config);
+                let outcome = host.score_within(ext, &typical, &findings, &config, limits, timeout);
                 let problem = match &outcome.outcome {
                     Ok(result) => validate::score_result(result, findings.len())
                         .err()
@@ -441,7 +446,8 @@ pub fn run(host: &ExtensionHost, ext: &LoadedExtension) -> ConformanceReport {
         }
         Kind::Recommender => {
             for (input, card, issues) in issue_lists() {
-                let outcome = host.call_recommend(ext, &typical, &card, &issues, &config);
+                let outcome =
+                    host.recommend_within(ext, &typical, &card, &issues, &config, limits, timeout);
                 let (outputs, problem) = match &outcome.outcome {
                     Ok(recs) => {
                         let allowed: HashSet<&str> = issues
