@@ -23,12 +23,13 @@
 //! ```
 //!
 //! Not built yet: cache pruning (§6.9), the database registry and revisions (§6.3-6.5),
-//! previews, the circuit breaker and quarantine (§4.8), ruleset-file watching (§6.11), the upload conformance
-//! run (§6.2 step 9).
+//! previews, the circuit breaker and quarantine (§4.8), ruleset-file watching (§6.11), the upload route (the
+//! validation behind it, [`ExtensionHost::validate_upload`], exists).
 
 pub mod bundled;
 pub mod cache;
 mod call;
+pub mod conformance;
 mod ctx;
 pub mod diagnostic;
 mod engine;
@@ -49,6 +50,7 @@ pub mod wit;
 
 pub use cache::{CacheOptions, CacheStats};
 pub use call::{CallFailure, CallOutcome};
+pub use conformance::{ConformanceReport, ConformanceRun};
 pub use diagnostic::{Diagnostic, Kind, Reason, Stage};
 pub use host::{ExtensionHost, HostError, HostOptions};
 pub use limits::Limits;

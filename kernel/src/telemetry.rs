@@ -3,17 +3,33 @@
 use crate::config::LogConfig;
 use tracing_subscriber::{EnvFilter, fmt, prelude::*};
 
-/// The WebAssembly compiler and runtime trace every function they compile; at `debug`/`trace` that is
-/// megabytes per component and minutes of startup, and says nothing about Siloq. `log.level` never reaches
-/// below `info` for them; `RUST_LOG` can still ask for them explicitly.
-const ENGINE_INTERNALS: &str = "cranelift_codegen=info,cranelift_frontend=info,cranelift_entity=info,\
-    regalloc2=info,wasmtime=info,wasmtime_cranelift=info,wasmtime_environ=info,wasmtime_internal_cranelift=info,\
-    wasmtime_internal_environ=info,wasmparser=info,wit_parser=info";
+/// The WebAssembly compiler's crates (target prefixes) log every function they compile at debug and trace level,
+/// gigabytes for one component: they stay at `warn` unless the filter names them.
+const COMPILER_TARGETS: [&str; 3] = ["cranelift", "regalloc2", "wasmtime"];
+
+/// `spec` plus `<compiler target>=warn` for each compiler target it does not mention.
+fn with_quiet_compiler(spec: &str) -> String {
+    let mut spec = spec.trim().to_string();
+    for target in COMPILER_TARGETS {
+        if !spec.contains(target) {
+            if !spec.is_empty() {
+                spec.push(',');
+            }
+            spec.push_str(target);
+            spec.push_str("=warn");
+        }
+    }
+    spec
+}
 
 /// Installs the global subscriber once; later calls (tests starting several apps) are no-ops.
 pub fn init(config: &LogConfig) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new(format!("{},{ENGINE_INTERNALS}", config.level)));
+    let spec = std::env::var("RUST_LOG")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| config.level.clone());
+    let filter = EnvFilter::try_new(with_quiet_compiler(&spec))
+        .unwrap_or_else(|_| EnvFilter::new(with_quiet_compiler(&config.level)));
     let registry = tracing_subscriber::registry().with(filter);
     let result = if config.format.eq_ignore_ascii_case("json") {
         registry
@@ -23,4 +39,21 @@ pub fn init(config: &LogConfig) {
         registry.with(fmt::layer().with_target(false)).try_init()
     };
     drop(result);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_compiler_stays_quiet_unless_named() {
+        assert_eq!(
+            with_quiet_compiler("trace"),
+            "trace,cranelift=warn,regalloc2=warn,wasmtime=warn"
+        );
+        assert_eq!(
+            with_quiet_compiler("info,wasmtime=debug"),
+            "info,wasmtime=debug,cranelift=warn,regalloc2=warn"
+        );
+    }
 }

@@ -45,9 +45,11 @@ impl<T> CallOutcome<T> {
 pub(crate) type GuestResult<T> = wasmtime::Result<Result<T, ExtensionError>>;
 
 /// Runs `f` in a fresh store. `page` is pushed into the store's table and handed to `f` as the borrowed page.
-/// `timeout` is the wall-clock allowance (rounded up to epoch ticks).
+/// `timeout` is the wall-clock allowance (rounded up to epoch ticks). `extension` names the guest in its log
+/// lines.
 pub(crate) fn run<T>(
     host: &ExtensionHost,
+    extension: &str,
     limits: &Limits,
     page: Option<&Arc<PreparedPage>>,
     timeout: Duration,
@@ -106,12 +108,7 @@ pub(crate) fn run<T>(
         Err(e) => {
             let reason = classify(&e, ctx.limiter.memory_denied);
             let fuel = (reason == Reason::FuelExhausted).then_some(used).flatten();
-            let mut detail = e.to_string();
-            if let Some(trap) = e.downcast_ref::<Trap>()
-                && !detail.contains(&trap.to_string())
-            {
-                detail = format!("{detail}: {trap}");
-            }
+            let mut detail = describe_error(&e, reason, limits);
             let quoted = super::page::cut(stderr.trim_end(), limits::STDERR_IN_DIAGNOSTIC);
             if !quoted.is_empty() {
                 detail = format!("{detail}\nstderr: {quoted}");
@@ -120,7 +117,7 @@ pub(crate) fn run<T>(
         }
     };
     for (level, line) in &ctx.logs.lines {
-        log_guest_line(*level, line);
+        log_guest_line(extension, *level, line);
     }
     CallOutcome {
         outcome,
@@ -159,12 +156,34 @@ fn classify(e: &wasmtime::Error, memory_denied: bool) -> Reason {
     }
 }
 
-fn log_guest_line(level: super::wit::v1_0_0::host::LogLevel, line: &str) {
+/// A one-line account of how the call ended (no backtrace: the engine records none).
+fn describe_error(e: &wasmtime::Error, reason: Reason, limits: &Limits) -> String {
+    if reason == Reason::MemoryLimit {
+        return format!(
+            "memory growth beyond {} bytes was denied",
+            limits.memory_bytes
+        );
+    }
+    if let Some(exit) = e.downcast_ref::<wasmtime_wasi::I32Exit>() {
+        return format!("the extension called exit({})", exit.0);
+    }
+    match e.downcast_ref::<Trap>() {
+        Some(trap) => trap.to_string(),
+        None => e.to_string(),
+    }
+}
+
+/// A guest's log line goes to tracing at the guest's level, with the extension's id (§4.10).
+fn log_guest_line(ext_id: &str, level: super::wit::v1_0_0::host::LogLevel, line: &str) {
     use super::wit::v1_0_0::host::LogLevel;
     match level {
-        LogLevel::Debug => tracing::debug!(target: "siloq::extension", "{line}"),
-        LogLevel::Info => tracing::info!(target: "siloq::extension", "{line}"),
-        LogLevel::Warn => tracing::warn!(target: "siloq::extension", "{line}"),
-        LogLevel::Error => tracing::error!(target: "siloq::extension", "{line}"),
+        LogLevel::Debug => {
+            tracing::debug!(extension.id = ext_id, "{line}")
+        }
+        LogLevel::Info => tracing::info!(extension.id = ext_id, "{line}"),
+        LogLevel::Warn => tracing::warn!(extension.id = ext_id, "{line}"),
+        LogLevel::Error => {
+            tracing::error!(extension.id = ext_id, "{line}")
+        }
     }
 }

@@ -16,6 +16,8 @@ pub(crate) fn build(options: &HostOptions) -> wasmtime::Result<Engine> {
     config.max_wasm_stack(limits.stack_bytes);
     config.cranelift_opt_level(OptLevel::Speed);
     config.parallel_compilation(true);
+    // Diagnostics name the trap, not the frames; capturing a backtrace would only slow every failing call.
+    config.wasm_backtrace_max_frames(None);
     // Proposals beyond what the Rust wasm32-wasip2 target emits stay off (threads, GC and component-model async
     // are not compiled into this wasmtime build).
     config.wasm_memory64(false);

@@ -3,6 +3,7 @@
 
 use super::cache::{Cache, CacheOptions, CacheStats};
 use super::call::{self, CallOutcome};
+use super::conformance::ConformanceReport;
 use super::ctx::CallCtx;
 use super::limits::Limits;
 use super::load::{self, LoadError, LoadedExtension, Pre};
@@ -119,11 +120,25 @@ impl ExtensionHost {
         load::load(self, bytes)
     }
 
+    /// Upload validation (extensions.md §6.2 steps 1-9): [`ExtensionHost::load`], then the reserved `siloq.`
+    /// ids are refused and the conformance corpus must pass (`conformance_failed` otherwise).
+    pub fn validate_upload(
+        &self,
+        bytes: &[u8],
+    ) -> Result<(LoadedExtension, ConformanceReport), LoadError> {
+        super::conformance::validate_upload(self, bytes)
+    }
+
+    /// Runs a loaded extension on the conformance corpus of its kind (§6.2 step 9) and reports every input.
+    pub fn conformance(&self, ext: &LoadedExtension) -> ConformanceReport {
+        super::conformance::run(self, ext)
+    }
+
     /// Calls `describe()` in a fresh store.
     pub fn call_describe(&self, ext: &LoadedExtension) -> CallOutcome<ExtensionInfo> {
         let limits = self.limits();
         let timeout = Duration::from_millis(limits.call_timeout_ms);
-        call::run(self, limits, None, timeout, |store, _| {
+        call::run(self, ext.id(), limits, None, timeout, |store, _| {
             Ok(Ok(match &ext.0.pre {
                 Pre::Rule(p) => p
                     .instantiate(&mut *store)?
@@ -149,19 +164,37 @@ impl ExtensionHost {
         page: &Arc<PreparedPage>,
         config: &str,
     ) -> CallOutcome<Vec<Finding>> {
-        let limits = self.limits();
-        let timeout = Duration::from_millis(limits.call_timeout_ms);
-        call::run(self, limits, Some(page), timeout, |store, page| {
-            let (Pre::Rule(pre), Some(page)) = (&ext.0.pre, page) else {
-                return Err(wasmtime::format_err!(
-                    "{} is not a rule extension",
-                    ext.id()
-                ));
-            };
-            pre.instantiate(&mut *store)?
-                .siloq_rules_rule_api()
-                .call_evaluate(&mut *store, page, config)
-        })
+        let timeout = Duration::from_millis(self.limits().call_timeout_ms);
+        self.evaluate_within(ext, page, config, self.limits(), timeout)
+    }
+
+    /// `evaluate` under explicit limits and a wall-clock allowance (the pipeline's page budget).
+    pub(crate) fn evaluate_within(
+        &self,
+        ext: &LoadedExtension,
+        page: &Arc<PreparedPage>,
+        config: &str,
+        limits: &Limits,
+        timeout: Duration,
+    ) -> CallOutcome<Vec<Finding>> {
+        call::run(
+            self,
+            ext.id(),
+            limits,
+            Some(page),
+            timeout,
+            |store, page| {
+                let (Pre::Rule(pre), Some(page)) = (&ext.0.pre, page) else {
+                    return Err(wasmtime::format_err!(
+                        "{} is not a rule extension",
+                        ext.id()
+                    ));
+                };
+                pre.instantiate(&mut *store)?
+                    .siloq_rules_rule_api()
+                    .call_evaluate(&mut *store, page, config)
+            },
+        )
     }
 
     /// Calls a scorer's `score` once, like [`ExtensionHost::call_evaluate`].
@@ -172,19 +205,37 @@ impl ExtensionHost {
         findings: &[SourcedFinding],
         config: &str,
     ) -> CallOutcome<ScoreResult> {
-        let limits = self.limits();
-        let timeout = Duration::from_millis(limits.call_timeout_ms);
-        call::run(self, limits, Some(page), timeout, |store, page| {
-            let (Pre::Scorer(pre), Some(page)) = (&ext.0.pre, page) else {
-                return Err(wasmtime::format_err!(
-                    "{} is not a scorer extension",
-                    ext.id()
-                ));
-            };
-            pre.instantiate(&mut *store)?
-                .siloq_rules_scorer_api()
-                .call_score(&mut *store, page, findings, config)
-        })
+        let timeout = Duration::from_millis(self.limits().call_timeout_ms);
+        self.score_within(ext, page, findings, config, self.limits(), timeout)
+    }
+
+    pub(crate) fn score_within(
+        &self,
+        ext: &LoadedExtension,
+        page: &Arc<PreparedPage>,
+        findings: &[SourcedFinding],
+        config: &str,
+        limits: &Limits,
+        timeout: Duration,
+    ) -> CallOutcome<ScoreResult> {
+        call::run(
+            self,
+            ext.id(),
+            limits,
+            Some(page),
+            timeout,
+            |store, page| {
+                let (Pre::Scorer(pre), Some(page)) = (&ext.0.pre, page) else {
+                    return Err(wasmtime::format_err!(
+                        "{} is not a scorer extension",
+                        ext.id()
+                    ));
+                };
+                pre.instantiate(&mut *store)?
+                    .siloq_rules_scorer_api()
+                    .call_score(&mut *store, page, findings, config)
+            },
+        )
     }
 
     /// Calls a recommender's `recommend` once, like [`ExtensionHost::call_evaluate`].
@@ -196,19 +247,39 @@ impl ExtensionHost {
         issues: &[ScoredIssue],
         config: &str,
     ) -> CallOutcome<Vec<Recommendation>> {
-        let limits = self.limits();
-        let timeout = Duration::from_millis(limits.call_timeout_ms);
-        call::run(self, limits, Some(page), timeout, |store, page| {
-            let (Pre::Recommender(pre), Some(page)) = (&ext.0.pre, page) else {
-                return Err(wasmtime::format_err!(
-                    "{} is not a recommender extension",
-                    ext.id()
-                ));
-            };
-            pre.instantiate(&mut *store)?
-                .siloq_rules_recommender_api()
-                .call_recommend(&mut *store, page, card, issues, config)
-        })
+        let timeout = Duration::from_millis(self.limits().call_timeout_ms);
+        self.recommend_within(ext, page, card, issues, config, self.limits(), timeout)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn recommend_within(
+        &self,
+        ext: &LoadedExtension,
+        page: &Arc<PreparedPage>,
+        card: &ScoreCard,
+        issues: &[ScoredIssue],
+        config: &str,
+        limits: &Limits,
+        timeout: Duration,
+    ) -> CallOutcome<Vec<Recommendation>> {
+        call::run(
+            self,
+            ext.id(),
+            limits,
+            Some(page),
+            timeout,
+            |store, page| {
+                let (Pre::Recommender(pre), Some(page)) = (&ext.0.pre, page) else {
+                    return Err(wasmtime::format_err!(
+                        "{} is not a recommender extension",
+                        ext.id()
+                    ));
+                };
+                pre.instantiate(&mut *store)?
+                    .siloq_rules_recommender_api()
+                    .call_recommend(&mut *store, page, card, issues, config)
+            },
+        )
     }
 
     /// Cache hits, misses and rejected artifacts since start; `None` without a cache.

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use wasmparser::{Parser, Payload, Validator};
 
 /// Why a component was refused. [`LoadError::code`] is the API's error code (§6.2).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum LoadError {
     /// Larger than `extensions.limits.max_upload_bytes` (`payload_too_large`).
     TooLarge { size: usize, limit: usize },
@@ -30,6 +30,11 @@ pub enum LoadError {
     ForbiddenImport(Vec<String>),
     /// Built against a `siloq:rules` version this kernel does not run (`unsupported_api_version`).
     UnsupportedApiVersion { found: String },
+    /// The upload's conformance run failed (`conformance_failed`, §6.2 step 9); the report says where.
+    ConformanceFailed {
+        message: String,
+        report: Box<super::conformance::ConformanceReport>,
+    },
 }
 
 impl LoadError {
@@ -39,6 +44,7 @@ impl LoadError {
             LoadError::InvalidComponent(_) => "invalid_component",
             LoadError::ForbiddenImport(_) => "forbidden_import",
             LoadError::UnsupportedApiVersion { .. } => "unsupported_api_version",
+            LoadError::ConformanceFailed { .. } => "conformance_failed",
         }
     }
 }
@@ -62,6 +68,7 @@ impl fmt::Display for LoadError {
                 )
             }
             LoadError::InvalidComponent(why) => write!(f, "{why}"),
+            LoadError::ConformanceFailed { message, .. } => write!(f, "{message}"),
             LoadError::ForbiddenImport(names) => write!(
                 f,
                 "imports {}, which extensions may not use.",

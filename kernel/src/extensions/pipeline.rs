@@ -4,7 +4,7 @@
 //!
 //! Synchronous and CPU-bound: call it from an evaluation thread ([`super::pool`]), never on an async worker.
 
-use super::call::{self, CallFailure, CallOutcome};
+use super::call::{CallFailure, CallOutcome};
 use super::diagnostic::{Diagnostic, Reason, Stage};
 use super::fallback::{self, category_id, priority_id, severity_id};
 use super::host::ExtensionHost;
@@ -173,6 +173,19 @@ impl Run<'_> {
     /// Records a finished call; returns its value when it succeeded.
     fn record<T>(&mut self, entry: &Entry, stage: Stage, report: CallOutcome<T>) -> Option<T> {
         let duration_ms = report.duration_ms();
+        tracing::debug!(
+            extension.id = entry.ext.id(),
+            extension.version = entry.ext.version(),
+            stage = stage.as_str(),
+            fuel.consumed = report.fuel,
+            duration_ms,
+            outcome = report
+                .outcome
+                .as_ref()
+                .err()
+                .map_or("ok", |f| f.reason.as_str()),
+            "extension call"
+        );
         self.calls.push(CallRecord {
             extension: entry.ext.id().to_string(),
             version: entry.ext.version().to_string(),
@@ -516,47 +529,26 @@ fn rounded(card: &WitScoreCard) -> ScoreCard {
 }
 
 fn evaluate(run: &mut Run<'_>, entry: &Entry) -> Option<Vec<Finding>> {
-    let super::load::Pre::Rule(pre) = &entry.ext.0.pre else {
-        return None;
-    };
     let timeout = run.timeout(entry);
-    let config = entry.config.clone();
-    let report = call::run(
-        run.host,
-        &entry.limits,
-        Some(run.page),
-        timeout,
-        |store, page| {
-            let page = page.ok_or_else(|| wasmtime::format_err!("no page"))?;
-            pre.instantiate(&mut *store)?
-                .siloq_rules_rule_api()
-                .call_evaluate(&mut *store, page, &config)
-        },
-    );
+    let report =
+        run.host
+            .evaluate_within(&entry.ext, run.page, &entry.config, &entry.limits, timeout);
     run.record(entry, Stage::Rule, report)
 }
 
 fn score(run: &mut Run<'_>, entry: &Entry, findings: &[SourcedFinding]) -> Option<ScoreResult> {
-    let super::load::Pre::Scorer(pre) = &entry.ext.0.pre else {
-        return None;
-    };
     if run.left().is_zero() {
         run.diagnostics.push(skipped(entry, Stage::Scorer));
         return None;
     }
     let timeout = run.timeout(entry);
-    let config = entry.config.clone();
-    let report = call::run(
-        run.host,
+    let report = run.host.score_within(
+        &entry.ext,
+        run.page,
+        findings,
+        &entry.config,
         &entry.limits,
-        Some(run.page),
         timeout,
-        |store, page| {
-            let page = page.ok_or_else(|| wasmtime::format_err!("no page"))?;
-            pre.instantiate(&mut *store)?
-                .siloq_rules_scorer_api()
-                .call_score(&mut *store, page, findings, &config)
-        },
     );
     let result = run.record(entry, Stage::Scorer, report)?;
     match validate::score_result(&result, findings.len()) {
@@ -574,22 +566,15 @@ fn recommend(
     card: &WitScoreCard,
     issues: &[ScoredIssue],
 ) -> Option<Vec<WitRecommendation>> {
-    let super::load::Pre::Recommender(pre) = &entry.ext.0.pre else {
-        return None;
-    };
     let timeout = run.timeout(entry);
-    let config = entry.config.clone();
-    let report = call::run(
-        run.host,
+    let report = run.host.recommend_within(
+        &entry.ext,
+        run.page,
+        card,
+        issues,
+        &entry.config,
         &entry.limits,
-        Some(run.page),
         timeout,
-        |store, page| {
-            let page = page.ok_or_else(|| wasmtime::format_err!("no page"))?;
-            pre.instantiate(&mut *store)?
-                .siloq_rules_recommender_api()
-                .call_recommend(&mut *store, page, card, issues, &config)
-        },
     );
     let raw = run.record(entry, Stage::Recommender, report)?;
     let allowed: HashSet<&str> = issues

@@ -23,8 +23,9 @@
 //! extension = "siloq.core-recommender"
 //! ```
 //!
-//! Components named by `path` are loaded like uploads: the reserved `siloq.` ids are refused. Any problem stops
-//! startup with a message naming the entry. Not built yet: file watching, the registry rows of §6.11.
+//! Components named by `path` are loaded like uploads: the reserved `siloq.` ids are refused, and the
+//! conformance run is made but a failure only logs a warning (the file is the operator's decision; the runtime
+//! limits contain the component). Any other problem stops startup with a message naming the entry. Not built yet: file watching, the registry rows of §6.11.
 
 use super::bundled;
 use super::host::ExtensionHost;
@@ -110,6 +111,17 @@ impl Resolver<'_> {
                         full.display(),
                         ext.id()
                     )));
+                }
+                // Checked like an upload, except that a failed conformance run is reported, not refused: the
+                // file is the operator's decision, and the runtime limits contain whatever the component does.
+                let report = self.host.conformance(&ext);
+                if !report.passed() {
+                    tracing::warn!(
+                        extension = ext.id(),
+                        file = %full.display(),
+                        problems = %report.problems().join("; "),
+                        "a ruleset-file component fails the conformance run; it is used anyway"
+                    );
                 }
                 if let Some(version) = &entry.version
                     && version != ext.version()

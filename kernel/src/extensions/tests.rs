@@ -125,3 +125,83 @@ fn garbage_is_refused_with_a_reason() {
     let half = &bundled::CORE_SCORER.bytes[..bundled::CORE_SCORER.bytes.len() / 2];
     assert_eq!(host.load(half).unwrap_err().code(), "invalid_component");
 }
+
+#[test]
+fn bundled_extensions_pass_the_conformance_run() {
+    let (host, ruleset) = bundled();
+    let exts = [
+        ruleset.rules()[0].extension(),
+        ruleset.scorer().unwrap().extension(),
+        ruleset.recommenders()[0].extension(),
+    ];
+    for ext in exts {
+        let report = host.conformance(ext);
+        assert!(report.passed(), "{}: {:#?}", ext.id(), report.problems());
+        assert!(report.runs.iter().all(|r| r.fuel.is_some()));
+    }
+    // Bundled ids are reserved: an upload of the same bytes is refused.
+    let err = host
+        .validate_upload(bundled::CORE_SCORER.bytes)
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_component");
+    assert!(err.to_string().contains("reserved"), "{err}");
+}
+
+#[test]
+fn a_ruleset_file_composes_bundled_extensions_with_config_and_overrides() {
+    let (host, _) = bundled();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ruleset.toml");
+    std::fs::write(
+        &path,
+        r#"
+comment = "test"
+revision = 7
+
+[[rules]]
+extension = "siloq.core-rules"
+[rules.overrides."links.outbound.none"]
+disabled = true
+
+[[recommenders]]
+extension = "siloq.core-recommender"
+"#,
+    )
+    .unwrap();
+    let ruleset = Ruleset::from_file(host, &path).unwrap();
+    assert_eq!(ruleset.revision(), 7);
+    assert!(ruleset.scorer().is_none(), "no scorer: the built-in one");
+    let page = PreparedPage::from_html(
+        "https://acme-plumbing.example/p/",
+        &fixture("01-good-article.html"),
+    );
+    let result = run_pipeline(host, &ruleset, &page);
+    assert!(result.fallback_scorer && !result.degraded);
+    assert!(
+        result
+            .findings
+            .iter()
+            .all(|f| f.finding.check != "links.outbound.none")
+    );
+
+    for (text, expect) in [
+        (
+            "[[rules]]\nextension = \"acme.nope\"\n",
+            "no registered extension acme.nope",
+        ),
+        ("[[rules]]\npath = \"missing.wasm\"\n", "cannot read"),
+        (
+            "[[rules]]\nextension = \"siloq.core-scorer\"\n",
+            "is a scorer extension, listed as a rule",
+        ),
+        ("[[rulez]]\n", "not a valid ruleset file"),
+        (
+            "[[rules]]\nextension = \"siloq.core-rules\"\n[rules.overrides.\"no.such_check\"]\ndisabled = true\n",
+            "does not declare",
+        ),
+    ] {
+        std::fs::write(&path, text).unwrap();
+        let err = Ruleset::from_file(host, &path).unwrap_err();
+        assert!(err.to_string().contains(expect), "{text}: {err}");
+    }
+}

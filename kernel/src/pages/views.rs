@@ -112,6 +112,14 @@ pub fn seo_view(p: &PageRecord, seo: Option<&SeoDataRecord>, staff: bool) -> Val
     map.insert("recommendations".into(), p.recommendations.0.clone());
     map.insert("ruleset_revision".into(), json!(p.ruleset_revision));
     let (degraded, diagnostics) = diagnostics_view(&p.diagnostics.0, staff);
+    // Advisory findings (seo-rules.md §6): kept with the scoring record, never counted as issues.
+    let notes = p
+        .diagnostics
+        .0
+        .get("notes")
+        .cloned()
+        .unwrap_or_else(|| json!([]));
+    map.insert("notes".into(), notes);
     map.insert("degraded".into(), degraded);
     map.insert("diagnostics".into(), diagnostics);
     map.insert("scored_at".into(), ts(&p.scored_at));
