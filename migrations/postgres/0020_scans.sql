@@ -1,32 +1,13 @@
--- Website scans (api.md §11): one row per scan, its crawl state for resume after a crash (JOB-4) and, once
--- completed, the derived report. Page results live in scan_pages, one row per (scan, normalised URL).
-CREATE TABLE scans (
-    id                    BIGSERIAL        PRIMARY KEY,
-    site_id               BIGINT           NOT NULL REFERENCES sites (id) ON DELETE CASCADE,
-    url                   TEXT             NOT NULL,
-    -- Lowercased host without a leading "www.", for the per-target quota (api.md §2.9).
-    target_host           TEXT             NOT NULL,
-    final_url             TEXT             NULL,
-    scan_type             TEXT             NOT NULL,               -- quick | full
-    max_pages             BIGINT           NOT NULL,
-    status                TEXT             NOT NULL DEFAULT 'pending', -- pending | processing | completed | failed
-    score                 BIGINT           NULL,
-    grade                 TEXT             NULL,
-    pages_discovered      BIGINT           NOT NULL DEFAULT 0,
-    pages_analyzed        BIGINT           NOT NULL DEFAULT 0,
-    scan_duration_seconds DOUBLE PRECISION NULL,
-    category_scores       JSONB            NULL,
-    report                JSONB            NULL,
-    error_message         TEXT             NOT NULL DEFAULT '',
-    ruleset_revision      BIGINT           NULL,
-    -- The attempt that owns the scan now: progress and result writes carry it (JOB-3 fencing).
-    claim_token           TEXT             NULL,
-    crawl_state           JSONB            NULL,
-    created_at            TIMESTAMPTZ      NOT NULL,
-    started_at            TIMESTAMPTZ      NULL,
-    completed_at          TIMESTAMPTZ      NULL,
-    updated_at            TIMESTAMPTZ      NOT NULL
-);
+-- Website scans (api.md §11) on the table of 0001: the target host for the per-target quota (lowercased, leading
+-- "www." removed), the derived category scores and report of a completed scan, and what resuming needs: the
+-- claim token of the attempt that owns the scan (JOB-3 fencing) and its crawl state (JOB-4). The old `results`
+-- column stays unused. Page results live in scan_pages, one row per (scan, normalised URL).
+ALTER TABLE scans ADD COLUMN target_host TEXT NOT NULL DEFAULT '';
+ALTER TABLE scans ADD COLUMN category_scores JSONB NULL;
+ALTER TABLE scans ADD COLUMN report JSONB NULL;
+ALTER TABLE scans ADD COLUMN claim_token TEXT NULL;
+ALTER TABLE scans ADD COLUMN crawl_state JSONB NULL;
+ALTER TABLE scans ADD COLUMN updated_at TIMESTAMPTZ NULL;
 CREATE INDEX scans_site_created ON scans (site_id, created_at);
 CREATE INDEX scans_target_created ON scans (target_host, created_at);
 

@@ -1,32 +1,13 @@
--- Website scans (api.md §11): one row per scan, its crawl state for resume after a crash (JOB-4) and, once
--- completed, the derived report. Page results live in scan_pages, one row per (scan, normalised URL).
-CREATE TABLE scans (
-    id                    INTEGER PRIMARY KEY AUTOINCREMENT,
-    site_id               INTEGER NOT NULL REFERENCES sites (id) ON DELETE CASCADE,
-    url                   TEXT    NOT NULL,
-    -- Lowercased host without a leading "www.", for the per-target quota (api.md §2.9).
-    target_host           TEXT    NOT NULL,
-    final_url             TEXT    NULL,
-    scan_type             TEXT    NOT NULL,               -- quick | full
-    max_pages             INTEGER NOT NULL,
-    status                TEXT    NOT NULL DEFAULT 'pending', -- pending | processing | completed | failed
-    score                 INTEGER NULL,
-    grade                 TEXT    NULL,
-    pages_discovered      INTEGER NOT NULL DEFAULT 0,
-    pages_analyzed        INTEGER NOT NULL DEFAULT 0,
-    scan_duration_seconds REAL    NULL,
-    category_scores       TEXT    NULL,
-    report                TEXT    NULL,
-    error_message         TEXT    NOT NULL DEFAULT '',
-    ruleset_revision      INTEGER NULL,
-    -- The attempt that owns the scan now: progress and result writes carry it (JOB-3 fencing).
-    claim_token           TEXT    NULL,
-    crawl_state           TEXT    NULL,
-    created_at            TEXT    NOT NULL,
-    started_at            TEXT    NULL,
-    completed_at          TEXT    NULL,
-    updated_at            TEXT    NOT NULL
-);
+-- Website scans (api.md §11) on the table of 0001: the target host for the per-target quota (lowercased, leading
+-- "www." removed), the derived category scores and report of a completed scan, and what resuming needs: the
+-- claim token of the attempt that owns the scan (JOB-3 fencing) and its crawl state (JOB-4). The old `results`
+-- column stays unused. Page results live in scan_pages, one row per (scan, normalised URL).
+ALTER TABLE scans ADD COLUMN target_host TEXT NOT NULL DEFAULT '';
+ALTER TABLE scans ADD COLUMN category_scores TEXT NULL;
+ALTER TABLE scans ADD COLUMN report TEXT NULL;
+ALTER TABLE scans ADD COLUMN claim_token TEXT NULL;
+ALTER TABLE scans ADD COLUMN crawl_state TEXT NULL;
+ALTER TABLE scans ADD COLUMN updated_at TEXT NULL;
 CREATE INDEX scans_site_created ON scans (site_id, created_at);
 CREATE INDEX scans_target_created ON scans (target_host, created_at);
 
