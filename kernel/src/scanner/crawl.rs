@@ -50,6 +50,8 @@ pub struct FetchRecord {
     pub disallowed_googlebot: bool,
     pub error: Option<String>,
     pub depth: u32,
+    /// Redirect hops between the request and the final response.
+    pub redirects: u32,
 }
 
 /// Everything a resumed attempt needs, saved with the scan.
@@ -267,6 +269,7 @@ impl<'a> Crawler<'a> {
                 .map_or(fetched.status, |h| h.status),
         );
         record.final_status = Some(fetched.status);
+        record.redirects = fetched.redirects.len() as u32;
         let final_url = normalize(&fetched.final_url);
         record.final_url = Some(final_url.clone());
         self.crawl.fetches.push(record);

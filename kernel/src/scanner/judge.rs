@@ -2,9 +2,10 @@
 //! document model is built off the executor, the pipeline runs on the background lane of the evaluation
 //! threads, and what the report and the site rules need is kept as one JSON entry per page.
 
-use crate::analysis::{self, LinkKind, ParseInput};
+use crate::analysis::{self, LinkKind, Mode, ParseInput};
 use crate::egress::Fetched;
 use crate::extensions::pool::Lane;
+use crate::extensions::site::ScoredSitePage;
 use crate::extensions::wit::v1_0_0::document::{Header, HttpFacts, RedirectHop};
 use crate::extensions::{PageContext, PreparedPage};
 use crate::http::AppState;
@@ -15,6 +16,9 @@ use sha2::{Digest, Sha256};
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Edge {
     pub to: String,
+    /// Anchor text (accessible name).
+    #[serde(default)]
+    pub text: String,
     pub follow: bool,
     pub in_main: bool,
 }
@@ -113,6 +117,9 @@ pub async fn judge(
         "is_homepage": is_homepage,
         "ruleset_revision": result.revision,
         "degraded": result.degraded,
+        // What the site health needs of the page (P, the capped value, S_c, points lost), for `judge_site`.
+        "scored": serde_json::to_value(ScoredSitePage::from_pipeline(&final_url, &result, Mode::Scan, false))
+            .unwrap_or(Value::Null),
     });
     if let (Value::Object(map), Value::Object(more)) = (&mut entry, facts) {
         map.extend(more);
@@ -177,6 +184,7 @@ fn page_facts(doc: &analysis::PageDoc, site_host: &str) -> (Value, Vec<Edge>) {
         let follow = !link.rel.iter().any(|r| r.eq_ignore_ascii_case("nofollow"));
         links.push(Edge {
             to: url.to_string(),
+            text: link.accessible_name.clone(),
             follow,
             in_main: link.in_main,
         });
