@@ -12,6 +12,7 @@ pub(crate) mod jobs;
 pub(crate) mod keys;
 pub(crate) mod pages;
 pub mod postgres;
+pub(crate) mod scans;
 mod sessions;
 pub(crate) mod sites;
 pub mod sqlite;
@@ -26,6 +27,7 @@ pub use pages::{
     PageFilter, PageRecord, PageSite, PageStore, PageWrite, SeoDataRecord, StoredScore, Upserted,
     Val, search_words, title_search_text,
 };
+pub use scans::{NewScan, ScanFilter, ScanOutcome, ScanPageRow, ScanRow, ScanScope, ScanStore};
 pub use sessions::*;
 pub use sites::*;
 pub use users::*;
@@ -69,6 +71,7 @@ pub trait Store:
     + ApiKeyStore
     + PageStore
     + JobStore
+    + ScanStore
 {
 }
 pub type DynStore = Arc<dyn Store>;

@@ -45,6 +45,7 @@ pub mod pool;
 pub mod ruleset;
 mod ruleset_file;
 pub mod runtime;
+pub mod site;
 pub mod validate;
 pub mod wit;
 

@@ -93,6 +93,9 @@ impl RunningServer {
                 crate::jobs::RESCORE_PAGE,
                 crate::pages::pipeline::rescore_handler(),
             );
+            let scan_worker = tokio::spawn(
+                crate::scanner::worker(serve_state.clone()).run(worker_signal.clone()),
+            );
             let worker = tokio::spawn(worker.run(worker_signal));
             let flusher_state = serve_state.clone();
             let flusher = tokio::spawn(async move {
@@ -116,6 +119,11 @@ impl RunningServer {
             if tokio::time::timeout(grace, worker).await.is_err() {
                 tracing::warn!(
                     "job worker still busy after the grace period; its lease will expire"
+                );
+            }
+            if tokio::time::timeout(grace, scan_worker).await.is_err() {
+                tracing::warn!(
+                    "scan worker still busy after the grace period; its lease will expire"
                 );
             }
             flusher.abort();

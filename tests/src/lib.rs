@@ -7,8 +7,10 @@
 
 mod client;
 mod database;
+pub mod fixture_site;
 pub mod guests;
 pub mod keys;
+pub mod scans;
 mod seed;
 mod sql;
 mod world;

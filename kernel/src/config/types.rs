@@ -16,6 +16,7 @@ pub struct Config {
     pub sites: SitesConfig,
     pub extensions: ExtensionsConfig,
     pub rate_limits: super::RateLimitConfig,
+    pub scanner: crate::scanner::ScannerConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 //! What the kernel records when an extension misbehaves (extensions.md §4.7): one [`Diagnostic`] per failed
 //! call or rejected output, stored with the page result.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The three kinds of extension, one per exported interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -23,7 +23,7 @@ impl Kind {
 }
 
 /// Where in the pipeline a call happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     /// `describe()`, at load time.
@@ -45,7 +45,7 @@ impl Stage {
 }
 
 /// Why a call or part of its output was not used. The wire names are the snake-case variant names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// The guest trapped: panic, `unreachable`, out-of-bounds access, stack overflow.
@@ -107,7 +107,7 @@ impl Reason {
 
 /// One recorded problem: `{"extension", "version", "stage", "reason", "detail", "duration_ms", "fuel"}`.
 /// `detail` may quote standard error; it is meant for staff only.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub extension: String,
     pub version: String,

@@ -57,7 +57,7 @@ const CATEGORIES: [Category; 5] = [
     Category::Onpage,
 ];
 
-fn native(f: &Finding) -> scoring::Finding {
+pub(crate) fn native(f: &Finding) -> scoring::Finding {
     let category = match f.category {
         Category::Technical => scoring::Category::Technical,
         Category::Content => scoring::Category::Content,

@@ -12,6 +12,7 @@ use super::page::PreparedPage;
 use super::pipeline::{PipelineResult, run_pipeline};
 use super::pool::{Lane, Pool, PoolError};
 use super::ruleset::Ruleset;
+use super::site::{ScoredSitePage, SiteSnapshot, SiteVerdict};
 use crate::config::ExtensionsConfig;
 use std::collections::HashMap;
 use std::path::Path;
@@ -166,6 +167,17 @@ impl Runtime {
                 run_pipeline(&host, &ruleset, &page)
             })
             .await
+    }
+
+    /// Judges a whole site (extensions.md §5.5, seo-rules.md §2.8): runs the site rules over `snapshot` and
+    /// computes the site health from them and the analysed pages' results. Never fails: a site rule that
+    /// misbehaves becomes a diagnostic and the verdict is `degraded`.
+    pub async fn judge_site(
+        &self,
+        snapshot: SiteSnapshot,
+        pages: Vec<ScoredSitePage>,
+    ) -> SiteVerdict {
+        super::site::judge(snapshot, pages)
     }
 }
 

@@ -1,0 +1,59 @@
+//! Outbound HTTP to destinations that users choose (security.md §9, api.md §11.7): the SSRF guard and the one
+//! hardened client every such request goes through (scan pages, robots.txt, sitemaps, redirect hops; later
+//! webhook deliveries).
+//!
+//! * [`address`] classifies IP addresses: only global unicast passes (SSRF-2), embedded IPv4 included.
+//! * [`policy`] checks a parsed URL before anything touches the network (SSRF-1 steps 1–7, SSRF-4 allow-list).
+//! * [`resolve`] is the resolver behind the client: it drops blocked addresses, so the connection goes only to an
+//!   address that was checked (no second lookup, no DNS rebinding).
+//! * [`client`] fetches one URL: no proxy, no cookies, no automatic redirects (each hop is re-checked), timeouts,
+//!   a body cap and a content-type check, and one normalised error code per failure (SSRF-7).
+
+pub mod address;
+pub mod client;
+pub mod policy;
+pub mod resolve;
+
+pub use client::{Fetched, GuardedClient, Hop, Limits};
+pub use policy::{EgressPolicy, Refusal};
+pub use resolve::{GuardedResolver, Lookup, SystemLookup};
+
+/// Why an outbound fetch failed, as the codes of api.md §11.7. OS error text never leaves this type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    #[error("destination_blocked")]
+    Blocked,
+    #[error("dns_error")]
+    Dns,
+    #[error("connect_error")]
+    Connect,
+    #[error("tls_error")]
+    Tls,
+    #[error("timeout")]
+    Timeout,
+    #[error("too_many_redirects")]
+    TooManyRedirects,
+    #[error("response_too_large")]
+    TooLarge,
+    #[error("unsupported_content_type")]
+    UnsupportedContentType,
+    #[error("internal_error")]
+    Internal,
+}
+
+impl FetchError {
+    /// The wire code (`error_message` of a failed scan).
+    pub fn code(self) -> &'static str {
+        match self {
+            FetchError::Blocked => "destination_blocked",
+            FetchError::Dns => "dns_error",
+            FetchError::Connect => "connect_error",
+            FetchError::Tls => "tls_error",
+            FetchError::Timeout => "timeout",
+            FetchError::TooManyRedirects => "too_many_redirects",
+            FetchError::TooLarge => "response_too_large",
+            FetchError::UnsupportedContentType => "unsupported_content_type",
+            FetchError::Internal => "internal_error",
+        }
+    }
+}

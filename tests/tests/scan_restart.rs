@@ -1,0 +1,128 @@
+//! Durable scans (api.md §11.1, security.md §13): an instance that stops mid-scan hands the job back with its
+//! frontier saved; the next instance resumes it and the scan completes without fetching a page twice. A scan
+//! that cannot end is failed with `timeout` instead of staying `processing` forever.
+
+use siloq_tests::TestApp;
+use siloq_tests::fixture_site::{FixtureSite, Route};
+use siloq_tests::scans::{allow, full, quick};
+use std::collections::HashMap;
+use std::time::Duration;
+
+const PAGES: usize = 8;
+
+fn slow_site(base: &str) -> HashMap<String, Route> {
+    let links: String = (1..PAGES)
+        .map(|i| format!("<a href=\"{base}/p{i}/\">Page number {i}</a> "))
+        .collect();
+    let mut routes = HashMap::from([
+        (
+            "/robots.txt".to_string(),
+            Route::text("text/plain", "User-agent: *\nAllow: /\n"),
+        ),
+        (
+            "/".to_string(),
+            Route::html(format!(
+                "<title>Home page</title><h1>Home</h1><p>{links}</p>"
+            ))
+            .delayed(Duration::from_millis(300)),
+        ),
+    ]);
+    for i in 1..PAGES {
+        routes.insert(
+            format!("/p{i}/"),
+            Route::html(format!(
+                "<title>Page {i} of the site</title><h1>Page {i}</h1><p><a href=\"/\">Home</a></p>"
+            ))
+            .delayed(Duration::from_millis(300)),
+        );
+    }
+    routes
+}
+
+#[tokio::test]
+async fn a_scan_interrupted_by_a_restart_completes_on_the_next_instance() {
+    let site = FixtureSite::start(slow_site).await;
+    let entries = vec![site.allow_entry()];
+    let app = TestApp::spawn_with(allow(&entries)).await;
+    let owner = app.user("owner@example.com").await;
+    let site_id = app.site(&owner, "https://owner.example").await;
+    let key = app.key(site_id).await;
+    let id = app
+        .start_scan(&key, full(&format!("{}/", site.base())))
+        .await
+        .expect(201)
+        .i64("id");
+
+    // Stop the instance once the crawl is under way.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let scan = app
+            .get(&format!("/api/v1/scans/{id}/"))
+            .api_key(&key)
+            .send()
+            .await
+            .expect(200)
+            .json;
+        if scan["pages_analyzed"].as_i64().unwrap_or(0) >= 1 {
+            assert_eq!(scan["status"], "processing");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the scan never started: {scan}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let database = app.shutdown_keep_database().await;
+    let fetched_before = site.requested().len();
+    assert!(
+        fetched_before < PAGES + 1,
+        "the first instance stopped before the end: {:?}",
+        site.requested()
+    );
+
+    let app = TestApp::spawn_on(database, allow(&entries)).await;
+    let scan = app.wait_scan(&key, id, Duration::from_secs(60)).await;
+    assert_eq!(scan["status"], "completed", "{scan}");
+    assert_eq!(scan["pages_analyzed"], PAGES);
+    // Resumed from the saved frontier: robots.txt and every page were fetched exactly once.
+    assert_eq!(site.hits("/robots.txt"), 1, "{:?}", site.requested());
+    assert_eq!(site.hits("/"), 1);
+    for i in 1..PAGES {
+        assert_eq!(site.hits(&format!("/p{i}/")), 1, "{:?}", site.requested());
+    }
+    let report = app
+        .get(&format!("/api/v1/scans/{id}/report/"))
+        .api_key(&key)
+        .send()
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(report["pages"].as_array().map(Vec::len), Some(PAGES));
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_scan_that_cannot_end_is_failed_with_timeout() {
+    let site = FixtureSite::start(slow_site).await;
+    let entries = vec![site.allow_entry()];
+    // No worker can finish it in time: the stuck limit is shorter than the first fetch.
+    let app = TestApp::spawn_with(|c| {
+        allow(&entries)(c);
+        c.scanner.stuck_after_secs = 0;
+    })
+    .await;
+    let owner = app.user("owner@example.com").await;
+    let site_id = app.site(&owner, "https://owner.example").await;
+    let key = app.key(site_id).await;
+    let id = app
+        .start_scan(&key, quick(&format!("{}/", site.base())))
+        .await
+        .expect(201)
+        .i64("id");
+    let scan = app.wait_scan(&key, id, Duration::from_secs(30)).await;
+    assert_eq!(scan["status"], "failed", "{scan}");
+    assert_eq!(scan["error_message"], "timeout");
+    assert!(scan["completed_at"].is_string());
+    app.shutdown().await;
+}
