@@ -12,6 +12,7 @@ pub(crate) mod jobs;
 pub(crate) mod keys;
 pub(crate) mod pages;
 pub mod postgres;
+pub(crate) mod rulesets;
 mod sessions;
 pub(crate) mod sites;
 pub mod sqlite;
@@ -25,6 +26,10 @@ pub use keys::{ApiKeyRow, ApiKeyStore, CreateKey, RotateKey};
 pub use pages::{
     PageFilter, PageRecord, PageSite, PageStore, PageWrite, SeoDataRecord, StoredScore, Upserted,
     Val, search_words, title_search_text,
+};
+pub use rulesets::{
+    Activated, ActivationRow, ActiveRow, ExtensionFilter, ExtensionVersionRow, InstanceRow,
+    NewExtensionVersion, NewRevision, RevisionRow, RulesetStore, UploadAudit, UploadRow,
 };
 pub use sessions::*;
 pub use sites::*;
@@ -69,6 +74,7 @@ pub trait Store:
     + ApiKeyStore
     + PageStore
     + JobStore
+    + RulesetStore
 {
 }
 pub type DynStore = Arc<dyn Store>;

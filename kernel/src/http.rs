@@ -109,6 +109,7 @@ fn api_routes() -> Router<AppState> {
         .merge(crate::auth::routes())
         .merge(crate::sites::routes())
         .merge(crate::pages::routes())
+        .merge(crate::rulesets::routes())
 }
 
 /// The complete router with its middleware, before path normalisation.

@@ -15,6 +15,7 @@ pub mod extensions;
 pub mod http;
 pub mod jobs;
 pub mod pages;
+pub mod rulesets;
 pub mod scoring;
 pub mod server;
 pub mod sites;
