@@ -13,6 +13,7 @@ pub(crate) mod keys;
 pub(crate) mod pages;
 pub mod postgres;
 pub(crate) mod scans;
+pub(crate) mod rulesets;
 mod sessions;
 pub(crate) mod sites;
 pub mod sqlite;
@@ -28,6 +29,10 @@ pub use pages::{
     Val, search_words, title_search_text,
 };
 pub use scans::{NewScan, ScanFilter, ScanOutcome, ScanPageRow, ScanRow, ScanScope, ScanStore};
+pub use rulesets::{
+    Activated, ActivationRow, ActiveRow, ExtensionFilter, ExtensionVersionRow, InstanceRow,
+    NewExtensionVersion, NewRevision, RevisionRow, RulesetStore, UploadAudit, UploadRow,
+};
 pub use sessions::*;
 pub use sites::*;
 pub use users::*;
@@ -72,6 +77,7 @@ pub trait Store:
     + PageStore
     + JobStore
     + ScanStore
+    + RulesetStore
 {
 }
 pub type DynStore = Arc<dyn Store>;

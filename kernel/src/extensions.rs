@@ -60,7 +60,7 @@ pub use load::{LoadError, LoadedExtension};
 pub use page::{PageContext, PreparedPage};
 pub use pipeline::{CallRecord, Issue, PipelineResult, Recommendation, ScoreCard, run_pipeline};
 pub use ruleset::{Entry, Override, Ruleset, RulesetBuilder, RulesetError};
-pub use runtime::{Runtime, RuntimeError};
+pub use runtime::{Convergence, Runtime, RuntimeError};
 
 #[cfg(test)]
 mod tests;

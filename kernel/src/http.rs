@@ -110,6 +110,7 @@ fn api_routes() -> Router<AppState> {
         .merge(crate::sites::routes())
         .merge(crate::pages::routes())
         .merge(crate::scanner::routes())
+        .merge(crate::rulesets::routes())
 }
 
 /// The complete router with its middleware, before path normalisation.

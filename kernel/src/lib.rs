@@ -17,6 +17,7 @@ pub mod http;
 pub mod jobs;
 pub mod pages;
 pub mod scanner;
+pub mod rulesets;
 pub mod scoring;
 pub mod server;
 pub mod sites;

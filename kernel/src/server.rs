@@ -32,7 +32,10 @@ pub async fn build_state(mut config: Config, migrate: bool) -> anyhow::Result<Ap
     })
     .await
     .context("loading the extensions panicked")??;
-    build_state_with(config, migrate, extensions).await
+    let state = build_state_with(config, migrate, extensions).await?;
+    // Registers the bundled components and converges on the database's active ruleset revision.
+    crate::rulesets::bootstrap(&state).await;
+    Ok(state)
 }
 
 /// [`build_state`] for commands that never score pages (`migrate`, `user create`): no extension is loaded.
@@ -89,13 +92,22 @@ impl RunningServer {
             });
             let server = tokio::spawn(server);
             let (stop_workers, worker_signal) = watch::channel(false);
-            let worker = crate::jobs::Worker::new(serve_state.clone()).handle(
-                crate::jobs::RESCORE_PAGE,
-                crate::pages::pipeline::rescore_handler(),
-            );
+            let worker = crate::jobs::Worker::new(serve_state.clone())
+                .handle(
+                    crate::jobs::RESCORE_PAGE,
+                    crate::pages::pipeline::rescore_handler(),
+                )
+                .handle(
+                    crate::rulesets::RESCORE_PAGES,
+                    crate::rulesets::rescore::handler(),
+                );
             let scan_worker = tokio::spawn(
                 crate::scanner::worker(serve_state.clone()).run(worker_signal.clone()),
             );
+            let converge = tokio::spawn(crate::rulesets::converge::run(
+                serve_state.clone(),
+                worker_signal.clone(),
+            ));
             let worker = tokio::spawn(worker.run(worker_signal));
             let flusher_state = serve_state.clone();
             let flusher = tokio::spawn(async move {
@@ -126,6 +138,7 @@ impl RunningServer {
                     "scan worker still busy after the grace period; its lease will expire"
                 );
             }
+            let _ = tokio::time::timeout(grace, converge).await;
             flusher.abort();
             cleaner.abort();
             pruner.abort();

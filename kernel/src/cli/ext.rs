@@ -7,6 +7,7 @@
 //! * `check`: loads a component exactly as an upload is loaded and prints the validation report ([`check`]).
 //! * `test`: runs components on fixture pages through the real pipeline and prints findings, score and cost
 //!   against every limit ([`test`]).
+//! * `publish`: uploads a component to a server with a staff token ([`publish`]).
 //! * `page`: prints the page the kernel would lend for a fixture, as a `MockPage` snapshot ([`fixture`],
 //!   [`snapshot`]).
 //!
@@ -17,6 +18,7 @@ mod build;
 mod check;
 mod fixture;
 mod new;
+mod publish;
 mod snapshot;
 mod test;
 
@@ -85,6 +87,17 @@ pub enum ExtCommand {
         /// rules run first, so a finding costs the points it would cost in a real ruleset).
         #[arg(long)]
         alone: bool,
+    },
+    /// Upload a component to a server (staff token) and print its validation report.
+    Publish {
+        /// The component (`.wasm`).
+        component: PathBuf,
+        /// The server's base URL.
+        #[arg(long, env = "SILOQ_URL", default_value = "http://127.0.0.1:8000")]
+        url: String,
+        /// A staff access token.
+        #[arg(long, env = "SILOQ_TOKEN", hide_env_values = true, default_value = "")]
+        token: String,
     },
     /// Print the page the kernel would lend for an HTML fixture, as a snapshot for `MockPage::from_json`.
     Page {
@@ -182,6 +195,15 @@ pub fn run(command: ExtCommand, config: Option<PathBuf>) -> ExitCode {
             strict,
             wordpress,
             alone,
+        }),
+        ExtCommand::Publish {
+            component,
+            url,
+            token,
+        } => publish::run(&publish::Options {
+            component: &component,
+            url: &url,
+            token: &token,
         }),
         ExtCommand::Page {
             fixture,

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 mod jobs;
 mod pages;
+mod rulesets;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
@@ -78,6 +79,7 @@ super::pages::impl_page_store!(PgStore);
 super::jobs::impl_job_writes!(PgStore);
 super::keys::impl_api_key_store!(PgStore);
 super::scans::impl_scan_store!(PgStore);
+super::rulesets::impl_ruleset_store!(PgStore);
 
 impl super::Backend for PgStore {
     type Db = sqlx::Postgres;

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 mod jobs;
 mod pages;
+mod rulesets;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 
@@ -79,6 +80,7 @@ super::pages::impl_page_store!(SqliteStore);
 super::jobs::impl_job_writes!(SqliteStore);
 super::keys::impl_api_key_store!(SqliteStore);
 super::scans::impl_scan_store!(SqliteStore);
+super::rulesets::impl_ruleset_store!(SqliteStore);
 
 impl super::Backend for SqliteStore {
     type Db = sqlx::Sqlite;

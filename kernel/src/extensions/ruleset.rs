@@ -120,6 +120,14 @@ impl Ruleset {
     pub fn recommenders(&self) -> &[Entry] {
         &self.recommenders
     }
+    /// Every extension of the ruleset: rules, scorer, recommenders.
+    pub fn extensions(&self) -> impl Iterator<Item = &LoadedExtension> {
+        self.rules
+            .iter()
+            .chain(self.scorer.iter())
+            .chain(self.recommenders.iter())
+            .map(|e| &e.ext)
+    }
 }
 
 struct Pending {

@@ -1,13 +1,16 @@
 //! What a running server holds: the host, the evaluation pool and the active ruleset (extensions.md §4.5,
-//! §5.1 step 2).
+//! §5.1 step 2, §6.8).
 //!
-//! Compiling the components is the expensive part of starting, so runtimes are shared per configuration within
-//! a process ([`Runtime::shared`]): a server has one anyway, and a test binary that spawns many applications
-//! compiles the bundled components once.
+//! Compiling the components is the expensive part of starting, so the host, the evaluation threads and the
+//! components loaded so far (by SHA-256) are shared per configuration within a process ([`Runtime::shared`]): a
+//! server has one anyway, and a test binary that spawns many applications compiles the bundled components once.
+//! The active ruleset is per [`Runtime`], i.e. per application, and is swapped atomically as a whole: a page
+//! pins the snapshot it started with.
 
 use super::bundled;
 use super::cache::CacheOptions;
 use super::host::{ExtensionHost, HostOptions};
+use super::load::{LoadError, LoadedExtension};
 use super::page::PreparedPage;
 use super::pipeline::{PipelineResult, run_pipeline};
 use super::pool::{Lane, Pool, PoolError};
@@ -32,9 +35,42 @@ pub struct Runtime {
 }
 
 struct Running {
+    core: Arc<Core>,
+    /// The snapshot new pipelines pin; replaced whole, never edited.
+    active: RwLock<Arc<Ruleset>>,
+    /// The database generation the snapshot belongs to (0 before the first convergence).
+    generation: Mutex<Convergence>,
+    /// Serialises loads of new revisions.
+    converging: tokio::sync::Mutex<()>,
+    /// Wakes the convergence loop (activation notifications, in-process activations).
+    wake: Arc<tokio::sync::Notify>,
+    /// This process's row in `extension_instances`.
+    instance_id: String,
+}
+
+/// What every runtime of one configuration shares.
+struct Core {
     host: Arc<ExtensionHost>,
     pool: Pool,
-    active: RwLock<Arc<Ruleset>>,
+    /// The ruleset of the configuration (bundled or `ruleset_file`), what a runtime starts with.
+    initial: Arc<Ruleset>,
+    /// Components loaded so far, by SHA-256: a revision that reuses them needs no compile or describe.
+    loaded: Mutex<HashMap<String, LoadedExtension>>,
+    /// True when `extensions.ruleset_file` decides the ruleset.
+    file_managed: bool,
+}
+
+/// How this instance stands with the active revision of the database (extensions.md §6.8).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Convergence {
+    /// The generation of the snapshot being served; 0 before the first convergence.
+    pub generation: i64,
+    /// The revision and generation last seen in the database.
+    pub target: Option<(i64, i64)>,
+    /// `loading`, `ready` or `failed`.
+    pub state: &'static str,
+    /// Why the target could not be loaded (the previous snapshot keeps serving).
+    pub error: Option<String>,
 }
 
 impl std::fmt::Debug for Runtime {
@@ -86,14 +122,38 @@ impl Runtime {
         );
         let pool = Pool::start(threads, background)
             .map_err(|e| RuntimeError(format!("cannot start the evaluation threads: {e}")))?;
-        Ok(Runtime {
+        let loaded = ruleset
+            .extensions()
+            .map(|e| (e.sha256().to_string(), e.clone()))
+            .collect();
+        let core = Core {
+            host,
+            pool,
+            initial: Arc::new(ruleset),
+            loaded: Mutex::new(loaded),
+            file_managed: !config.ruleset_file.trim().is_empty(),
+        };
+        Ok(Runtime::with_core(
+            Arc::new(core),
+            Duration::from_millis(config.queue_wait_ms),
+        ))
+    }
+
+    fn with_core(core: Arc<Core>, queue_wait: Duration) -> Runtime {
+        Runtime {
             running: Some(Running {
-                host,
-                pool,
-                active: RwLock::new(Arc::new(ruleset)),
+                active: RwLock::new(core.initial.clone()),
+                generation: Mutex::new(Convergence {
+                    state: "loading",
+                    ..Convergence::default()
+                }),
+                converging: tokio::sync::Mutex::new(()),
+                wake: Arc::new(tokio::sync::Notify::new()),
+                instance_id: uuid::Uuid::new_v4().simple().to_string()[..12].to_string(),
+                core,
             }),
-            queue_wait: Duration::from_millis(config.queue_wait_ms),
-        })
+            queue_wait,
+        }
     }
 
     /// A runtime that scores nothing, for commands that never do (`siloq migrate`, `siloq user create`): they
@@ -105,12 +165,13 @@ impl Runtime {
         }
     }
 
-    /// The runtime for `config`, started on first use and shared by every caller with the same configuration.
+    /// A runtime for `config` whose host, threads and loaded components are started on first use and shared by
+    /// every caller with the same configuration; its active ruleset is its own.
     pub fn shared(
         config: &ExtensionsConfig,
         secret: Option<&str>,
     ) -> Result<Arc<Runtime>, RuntimeError> {
-        static RUNTIMES: Mutex<Option<HashMap<String, Arc<Runtime>>>> = Mutex::new(None);
+        static CORES: Mutex<Option<HashMap<String, Arc<Core>>>> = Mutex::new(None);
         // The secret only matters to the cache; a digest of it keeps runtimes of different secrets apart.
         let key = format!(
             "{} {}",
@@ -119,18 +180,138 @@ impl Runtime {
                 <sha2::Sha256 as sha2::Digest>::digest(s)
             ))
         );
-        let mut runtimes = RUNTIMES.lock().unwrap_or_else(|e| e.into_inner());
-        let map = runtimes.get_or_insert_with(HashMap::new);
-        if let Some(runtime) = map.get(&key) {
-            return Ok(runtime.clone());
+        let queue_wait = Duration::from_millis(config.queue_wait_ms);
+        let mut cores = CORES.lock().unwrap_or_else(|e| e.into_inner());
+        let map = cores.get_or_insert_with(HashMap::new);
+        if let Some(core) = map.get(&key) {
+            return Ok(Arc::new(Runtime::with_core(core.clone(), queue_wait)));
         }
-        let runtime = Arc::new(Runtime::start(config, secret)?);
-        map.insert(key, runtime.clone());
-        Ok(runtime)
+        let runtime = Runtime::start(config, secret)?;
+        if let Some(running) = &runtime.running {
+            map.insert(key, running.core.clone());
+        }
+        Ok(Arc::new(runtime))
     }
 
     pub fn host(&self) -> Option<&Arc<ExtensionHost>> {
-        self.running.as_ref().map(|r| &r.host)
+        self.running.as_ref().map(|r| &r.core.host)
+    }
+
+    /// True when `extensions.ruleset_file` decides the ruleset (the database's active revision is not followed).
+    pub fn file_managed(&self) -> bool {
+        self.running.as_ref().is_some_and(|r| r.core.file_managed)
+    }
+
+    /// The ruleset of the configuration: bundled, or the `ruleset_file` one.
+    pub fn initial(&self) -> Option<Arc<Ruleset>> {
+        self.running.as_ref().map(|r| r.core.initial.clone())
+    }
+
+    /// A component already loaded in this process, by SHA-256 (lowercase hex).
+    pub fn loaded_extension(&self, sha256: &str) -> Option<LoadedExtension> {
+        let running = self.running.as_ref()?;
+        let loaded = running
+            .core
+            .loaded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        loaded.get(sha256).cloned()
+    }
+
+    /// Loads verified component bytes (through the compiled-artifact cache) and remembers the result by hash.
+    /// The caller has checked that `bytes` hash to the SHA-256 it asked for; compiled code never comes from
+    /// anywhere but these bytes and the local cache.
+    pub fn load_extension(&self, bytes: &[u8]) -> Result<LoadedExtension, LoadError> {
+        let Some(running) = &self.running else {
+            return Err(LoadError::InvalidComponent(
+                "the extension platform is not running".into(),
+            ));
+        };
+        let ext = running.core.host.load(bytes)?;
+        let mut loaded = running
+            .core
+            .loaded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        Ok(loaded
+            .entry(ext.sha256().to_string())
+            .or_insert(ext)
+            .clone())
+    }
+
+    /// Remembers a component loaded elsewhere (an upload's validation) so a revision using it needs no compile.
+    pub fn remember(&self, ext: &LoadedExtension) {
+        if let Some(running) = &self.running {
+            let mut loaded = running
+                .core
+                .loaded
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            loaded
+                .entry(ext.sha256().to_string())
+                .or_insert_with(|| ext.clone());
+        }
+    }
+
+    /// Held while a revision loads, so one instance never loads two at once.
+    pub fn converging(&self) -> &tokio::sync::Mutex<()> {
+        static IDLE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+        self.running.as_ref().map_or(&IDLE, |r| &r.converging)
+    }
+
+    /// The convergence loop's wake-up.
+    pub fn wake(&self) -> Option<Arc<tokio::sync::Notify>> {
+        self.running.as_ref().map(|r| r.wake.clone())
+    }
+
+    /// This process's id in `extension_instances`; empty when nothing runs.
+    pub fn instance_id(&self) -> &str {
+        self.running.as_ref().map_or("", |r| r.instance_id.as_str())
+    }
+
+    /// Replaces the active snapshot as a whole; pipelines already running keep the one they pinned.
+    pub fn install(&self, ruleset: Arc<Ruleset>, generation: i64) {
+        if let Some(running) = &self.running {
+            *running.active.write().unwrap_or_else(|e| e.into_inner()) = ruleset;
+            let mut sync = running.generation.lock().unwrap_or_else(|e| e.into_inner());
+            sync.generation = generation;
+            sync.state = "ready";
+            sync.error = None;
+        }
+    }
+
+    /// False only while an instance that follows the database has not loaded any revision of it yet.
+    pub fn ruleset_loaded(&self) -> bool {
+        match &self.running {
+            None => true,
+            Some(r) if r.core.file_managed => true,
+            Some(r) => {
+                r.generation
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .generation
+                    > 0
+            }
+        }
+    }
+
+    /// How this instance stands with the database's active revision.
+    pub fn sync(&self) -> Convergence {
+        self.running
+            .as_ref()
+            .map_or_else(Convergence::default, |r| {
+                r.generation
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clone()
+            })
+    }
+
+    /// Updates the convergence report (target seen, state, error) without touching the snapshot.
+    pub fn report(&self, update: impl FnOnce(&mut Convergence)) {
+        if let Some(running) = &self.running {
+            update(&mut running.generation.lock().unwrap_or_else(|e| e.into_inner()));
+        }
     }
 
     /// The ruleset new pipelines run under (pinned per page).
@@ -160,8 +341,22 @@ impl Runtime {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        let host = running.host.clone();
+        self.evaluate_with(ruleset, page, lane).await
+    }
+
+    /// Runs the pipeline for one page under a given ruleset (re-scoring, previews of a candidate revision).
+    pub async fn evaluate_with(
+        &self,
+        ruleset: Arc<Ruleset>,
+        page: Arc<PreparedPage>,
+        lane: Lane,
+    ) -> Result<PipelineResult, PoolError> {
+        let Some(running) = &self.running else {
+            return Err(PoolError::Closed);
+        };
+        let host = running.core.host.clone();
         running
+            .core
             .pool
             .run(lane, self.queue_wait, move || {
                 run_pipeline(&host, &ruleset, &page)

@@ -40,22 +40,31 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
     let database_ok = state.store.ping().await.is_ok();
     let migrations_ok = database_ok && state.store.migrations_current().await.unwrap_or(false);
     let accepting = !state.lifecycle.is_draining();
+    let ruleset_ok = state.extensions.ruleset_loaded();
     let checks = json!({
         "database": if database_ok { "ok" } else { "unavailable" },
         "migrations": if migrations_ok { "ok" } else { "pending" },
-        "ruleset": "ok",
+        "ruleset": if ruleset_ok { "ok" } else { "loading" },
         "accepting": if accepting { "ok" } else { "draining" },
     });
-    if database_ok && migrations_ok && accepting {
+    // A revision that failed to load leaves the instance serving its previous one: ready, with the failure shown.
+    let sync = state.extensions.sync();
+    let ruleset = json!({
+        "revision": state.extensions.revision(), "generation": sync.generation,
+        "target": sync.target.map(|(revision, generation)| json!({"revision": revision, "generation": generation})),
+        "state": sync.state, "error": sync.error,
+    });
+    if database_ok && migrations_ok && accepting && ruleset_ok {
         (
             StatusCode::OK,
-            Json(json!({ "status": "ready", "checks": checks })),
+            Json(json!({ "status": "ready", "checks": checks, "ruleset": ruleset })),
         )
     } else {
         (
             StatusCode::SERVICE_UNAVAILABLE,
             Json(json!({
-                "status": "not_ready", "checks": checks, "detail": "Service not ready.", "code": "service_unavailable"
+                "status": "not_ready", "checks": checks, "ruleset": ruleset, "detail": "Service not ready.",
+                "code": "service_unavailable"
             })),
         )
     }

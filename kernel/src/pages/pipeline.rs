@@ -28,6 +28,31 @@ pub async fn score_and_store(
     score_and_store_on(state, page, seo, Lane::Interactive).await
 }
 
+/// [`score_and_store`] on the background lane (re-scoring after an activation waits as long as it takes).
+pub async fn score_and_store_background(
+    state: &AppState,
+    page: &PageRecord,
+    seo: Option<&SeoDataRecord>,
+) -> Option<StoredScore> {
+    score_and_store_on(state, page, seo, Lane::Background).await
+}
+
+/// The prepared page of a stored page, built off the executor (previews score it under two rulesets).
+pub async fn prepare_stored(
+    state: &AppState,
+    page: &PageRecord,
+    seo: Option<&SeoDataRecord>,
+) -> Option<std::sync::Arc<PreparedPage>> {
+    let site = state.store.site_summary(page.site_id).await.ok()?;
+    let (page, seo) = (page.clone(), seo.cloned());
+    tokio::task::spawn_blocking(move || {
+        let doc = parse_page(&page, &site, seo.as_ref());
+        PreparedPage::new(&doc, page_context(&page))
+    })
+    .await
+    .ok()
+}
+
 async fn score_and_store_on(
     state: &AppState,
     page: &PageRecord,
