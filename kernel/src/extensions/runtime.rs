@@ -12,12 +12,15 @@ use super::page::PreparedPage;
 use super::pipeline::{PipelineResult, run_pipeline};
 use super::pool::{Lane, Pool, PoolError};
 use super::ruleset::Ruleset;
-use super::site::{ScoredSitePage, SiteSnapshot, SiteVerdict};
+use super::site::{ScoredSitePage, SiteRuleEntry, SiteSnapshot, SiteVerdict};
 use crate::config::ExtensionsConfig;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
+
+/// How long a site judgement waits for an evaluation thread (the page-sync ceiling of extensions.md §4.6).
+const SITE_QUEUE_WAIT: Duration = Duration::from_secs(30);
 
 /// Why the extension platform cannot start; start-up stops with this message.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -35,6 +38,8 @@ struct Running {
     host: Arc<ExtensionHost>,
     pool: Pool,
     active: RwLock<Arc<Ruleset>>,
+    /// The site rules (extensions.md §5.5), judged per site: the bundled ones with their default configs.
+    site_rules: Arc<Vec<SiteRuleEntry>>,
 }
 
 impl std::fmt::Debug for Runtime {
@@ -84,6 +89,11 @@ impl Runtime {
             load_ms = started.elapsed().as_millis() as u64,
             "extension ruleset loaded"
         );
+        let site_rules = bundled::load_site_rules(&host)
+            .map_err(|e| RuntimeError(e.to_string()))?
+            .into_iter()
+            .map(SiteRuleEntry::with_defaults)
+            .collect();
         let pool = Pool::start(threads, background)
             .map_err(|e| RuntimeError(format!("cannot start the evaluation threads: {e}")))?;
         Ok(Runtime {
@@ -91,6 +101,7 @@ impl Runtime {
                 host,
                 pool,
                 active: RwLock::new(Arc::new(ruleset)),
+                site_rules: Arc::new(site_rules),
             }),
             queue_wait: Duration::from_millis(config.queue_wait_ms),
         })
@@ -177,7 +188,29 @@ impl Runtime {
         snapshot: SiteSnapshot,
         pages: Vec<ScoredSitePage>,
     ) -> SiteVerdict {
-        super::site::judge(snapshot, pages)
+        let Some(running) = &self.running else {
+            return super::site::without_rules(&snapshot, &pages, "extensions are disabled");
+        };
+        let host = running.host.clone();
+        let rules = running.site_rules.clone();
+        // A scan waits longer for a thread than a page sync: there is nothing to defer it to.
+        let wait = self.queue_wait.max(SITE_QUEUE_WAIT);
+        let (snap, scored) = (Arc::new(snapshot), Arc::new(pages));
+        let (s, p) = (snap.clone(), scored.clone());
+        match running
+            .pool
+            .run(Lane::Interactive, wait, move || {
+                super::site::judge(&host, &rules, &s, &p)
+            })
+            .await
+        {
+            Ok(verdict) => verdict,
+            Err(e) => super::site::without_rules(
+                &snap,
+                &scored,
+                &format!("the site rules could not run: {e}"),
+            ),
+        }
     }
 }
 
