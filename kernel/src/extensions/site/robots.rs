@@ -205,7 +205,7 @@ pub fn allows(body: &str, user_agent: &str, path: &str) -> bool {
     let groups = groups(body);
     let named: Vec<&Group> = groups
         .iter()
-        .filter(|g| g.agents.iter().any(|a| *a == agent))
+        .filter(|g| g.agents.contains(&agent))
         .collect();
     let selected = if named.is_empty() {
         groups
