@@ -10,13 +10,19 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// (file stem, package) of every bundled component, in the order of the generated constants.
-const COMPONENTS: [(&str, &str, &str); 3] = [
+const COMPONENTS: [(&str, &str, &str); 4] = [
     ("CORE_RULES", "core-rules", "siloq-core-rules"),
     ("CORE_SCORER", "core-scorer", "siloq-core-scorer"),
     (
         "CORE_RECOMMENDER",
         "core-recommender",
         "siloq-core-recommender",
+    ),
+    // The site rules (extensions.md §5.5): a site-rule component, loaded apart from the page ruleset.
+    (
+        "CORE_SITE_RULES",
+        "core-site-rules",
+        "siloq-core-site-rules",
     ),
 ];
 

@@ -52,3 +52,21 @@ pub mod recommender {
         },
     });
 }
+
+/// The `site-rule` world (wit/v1.0.0/site.wit): generates the `site` interface; `types` and `host` are the
+/// `rule` world's. Site records derive serde so `testing::MockSite` snapshots load from JSON.
+pub mod site_rule {
+    wit_bindgen::generate!({
+        path: "wit/v1.0.0",
+        world: "siloq:rules/site-rule@1.0.0",
+        pub_export_macro: true,
+        export_macro_name: "export_site_rule_world",
+        default_bindings_module: "siloq_sdk::bindings::site_rule",
+        runtime_path: "siloq_sdk::__private::wit_bindgen::rt",
+        additional_derives: [serde::Serialize, serde::Deserialize, Clone, PartialEq],
+        with: {
+            "siloq:rules/types@1.0.0": crate::bindings::rule::siloq::rules::types,
+            "siloq:rules/host@1.0.0": crate::bindings::rule::siloq::rules::host,
+        },
+    });
+}

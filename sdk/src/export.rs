@@ -20,7 +20,7 @@ pub fn parse_config<C: DeserializeOwned + Default>(config: &str) -> Result<C, Ex
         .map_err(|e| ExtensionError::InvalidConfig(format!("invalid config: {e}")))
 }
 
-fn meta<C: Serialize + Default>(
+pub(crate) fn meta<C: Serialize + Default>(
     version: &'static str,
     config_schema: Option<&'static str>,
 ) -> Meta {

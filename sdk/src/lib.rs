@@ -82,6 +82,7 @@ pub mod log;
 mod page;
 mod report;
 pub mod scoring;
+pub mod site;
 pub mod testing;
 mod traits;
 mod types;
@@ -108,6 +109,8 @@ pub const WIT_VERSION: &str = "siloq:rules@1.0.0";
 
 /// Everything an extension usually needs: `use siloq_sdk::prelude::*;`.
 pub mod prelude {
+    pub use crate::export_site_rule;
+    pub use crate::site::{SiteRule, SiteView};
     pub use crate::types::*;
     pub use crate::{
         Advice, Check, ExtensionError, NoConfig, PageView, Recommender, RecommenderInfo, Report,

@@ -5,8 +5,10 @@
 //! capability the page lacks becomes not applicable.
 
 mod mock;
+mod site;
 
 pub use mock::MockPage;
+pub use site::{MockSite, run_site_rule};
 
 use crate::page::PageView;
 use crate::traits::{Recommender, Rule, Scorer};

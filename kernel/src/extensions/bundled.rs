@@ -21,6 +21,9 @@ include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
 /// Every bundled component, in ruleset order.
 pub const ALL: [BundledComponent; 3] = [CORE_RULES, CORE_SCORER, CORE_RECOMMENDER];
 
+/// The bundled site rules (extensions.md §5.5), judged per site rather than per page.
+pub const SITE_RULES: [BundledComponent; 1] = [CORE_SITE_RULES];
+
 /// Why this binary cannot score pages, when it was built without its extensions.
 pub fn missing_reason() -> Option<&'static str> {
     SKIPPED.then_some(
@@ -60,4 +63,20 @@ pub fn load(host: &ExtensionHost) -> Result<Loaded, RulesetError> {
         scorer: one(CORE_SCORER)?,
         recommender: one(CORE_RECOMMENDER)?,
     })
+}
+
+/// Loads the bundled site-rule components (validated like any other component).
+pub fn load_site_rules(
+    host: &ExtensionHost,
+) -> Result<Vec<super::site::SiteRuleExtension>, RulesetError> {
+    if let Some(why) = missing_reason() {
+        return Err(RulesetError(why.to_string()));
+    }
+    SITE_RULES
+        .iter()
+        .map(|c| {
+            super::site::SiteRuleExtension::load(host, c.bytes)
+                .map_err(|e| RulesetError(format!("bundled {}: {} ({})", c.file, e, e.code())))
+        })
+        .collect()
 }

@@ -44,6 +44,11 @@ fn cli_view(c: &mut CallCtx) -> WasiCliCtxView<'_> {
 pub(crate) fn build(engine: &Engine) -> wasmtime::Result<Linker<CallCtx>> {
     let mut l: Linker<CallCtx> = Linker::new(engine);
     Rule::add_to_linker::<CallCtx, HasSelf<CallCtx>>(&mut l, |c| c)?;
+    // The `site` interface of the site-rule world (its `types` and `host` are the rule world's, linked above).
+    super::wit::v1_0_0::site_rule::siloq::rules::site::add_to_linker::<CallCtx, HasSelf<CallCtx>>(
+        &mut l,
+        |c| c,
+    )?;
 
     wasmtime_wasi_io::bindings::wasi::io::error::add_to_linker::<CallCtx, Table>(&mut l, |c| {
         &mut c.table

@@ -163,7 +163,7 @@ impl LoadedExtension {
 }
 
 /// Top-level import and export names of a component.
-fn top_level_names(bytes: &[u8]) -> Result<(Vec<String>, Vec<String>), String> {
+pub(crate) fn top_level_names(bytes: &[u8]) -> Result<(Vec<String>, Vec<String>), String> {
     let mut imports = Vec::new();
     let mut exports = Vec::new();
     let mut depth = 0usize;
@@ -188,7 +188,7 @@ fn top_level_names(bytes: &[u8]) -> Result<(Vec<String>, Vec<String>), String> {
 }
 
 /// `wasi:io/streams@0.2.6` -> (`wasi:io/streams`, `0.2.6`).
-fn split_version(name: &str) -> (&str, Option<&str>) {
+pub(crate) fn split_version(name: &str) -> (&str, Option<&str>) {
     match name.split_once('@') {
         Some((base, version)) => (base, Some(version)),
         None => (name, None),
@@ -264,7 +264,7 @@ fn describe(host: &ExtensionHost, ext: &LoadedExtension) -> Result<ExtensionInfo
         .map_err(|f| format!("describe() failed ({}): {}", f.reason.as_str(), f.detail))
 }
 
-fn placeholder_info() -> ExtensionInfo {
+pub(crate) fn placeholder_info() -> ExtensionInfo {
     ExtensionInfo {
         id: String::new(),
         name: String::new(),

@@ -15,12 +15,15 @@ use super::page::PreparedPage;
 use super::pipeline::{PipelineResult, run_pipeline};
 use super::pool::{Lane, Pool, PoolError};
 use super::ruleset::Ruleset;
-use super::site::{ScoredSitePage, SiteSnapshot, SiteVerdict};
+use super::site::{ScoredSitePage, SiteRuleEntry, SiteSnapshot, SiteVerdict};
 use crate::config::ExtensionsConfig;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
+
+/// How long a site judgement waits for an evaluation thread (the page-sync ceiling of extensions.md §4.6).
+const SITE_QUEUE_WAIT: Duration = Duration::from_secs(30);
 
 /// Why the extension platform cannot start; start-up stops with this message.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -58,6 +61,8 @@ struct Core {
     loaded: Mutex<HashMap<String, LoadedExtension>>,
     /// True when `extensions.ruleset_file` decides the ruleset.
     file_managed: bool,
+    /// The site rules (extensions.md §5.5), judged per site: the bundled ones with their default configs.
+    site_rules: Arc<Vec<SiteRuleEntry>>,
 }
 
 /// How this instance stands with the active revision of the database (extensions.md §6.8).
@@ -120,6 +125,11 @@ impl Runtime {
             load_ms = started.elapsed().as_millis() as u64,
             "extension ruleset loaded"
         );
+        let site_rules = bundled::load_site_rules(&host)
+            .map_err(|e| RuntimeError(e.to_string()))?
+            .into_iter()
+            .map(SiteRuleEntry::with_defaults)
+            .collect();
         let pool = Pool::start(threads, background)
             .map_err(|e| RuntimeError(format!("cannot start the evaluation threads: {e}")))?;
         let loaded = ruleset
@@ -132,6 +142,7 @@ impl Runtime {
             initial: Arc::new(ruleset),
             loaded: Mutex::new(loaded),
             file_managed: !config.ruleset_file.trim().is_empty(),
+            site_rules: Arc::new(site_rules),
         };
         Ok(Runtime::with_core(
             Arc::new(core),
@@ -372,7 +383,30 @@ impl Runtime {
         snapshot: SiteSnapshot,
         pages: Vec<ScoredSitePage>,
     ) -> SiteVerdict {
-        super::site::judge(snapshot, pages)
+        let Some(running) = &self.running else {
+            return super::site::without_rules(&snapshot, &pages, "extensions are disabled");
+        };
+        let host = running.core.host.clone();
+        let rules = running.core.site_rules.clone();
+        // A scan waits longer for a thread than a page sync: there is nothing to defer it to.
+        let wait = self.queue_wait.max(SITE_QUEUE_WAIT);
+        let (snap, scored) = (Arc::new(snapshot), Arc::new(pages));
+        let (s, p) = (snap.clone(), scored.clone());
+        match running
+            .core
+            .pool
+            .run(Lane::Interactive, wait, move || {
+                super::site::judge(&host, &rules, &s, &p)
+            })
+            .await
+        {
+            Ok(verdict) => verdict,
+            Err(e) => super::site::without_rules(
+                &snap,
+                &scored,
+                &format!("the site rules could not run: {e}"),
+            ),
+        }
     }
 }
 

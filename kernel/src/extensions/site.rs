@@ -1,11 +1,26 @@
 //! Site scope (extensions.md §5.5; seo-rules.md §1.3, §2.8, §2.9, §4.4): the scanner's picture of a whole site
 //! ([`SiteSnapshot`]) is lent to site-rule extensions as the read-only `site` resource; their findings and the
-//! analysed pages' score cards make the site health of §2.8.
+//! analysed pages' results make the site health of §2.8 ([`SiteVerdict`]).
 //!
-//! Module map: `model` (the plain-Rust snapshot the scanner fills and the [`SiteVerdict`] it gets back).
+//! Module map: `model` (the plain-Rust snapshot the scanner fills and the verdict it gets back), `facts` (page
+//! facts from a document model), `robots` (robots.txt validation and the RFC 9309 verdict), `lend` (the host side
+//! of the `site` resource), `call` (loading a site-rule component and one call in a fresh store), `judge` (the
+//! calls, their checks and the verdict), `health` (§2.8 and §2.9).
+//!
+//! Entry point for servers: [`Runtime::judge_site`](super::Runtime::judge_site). Tests and tools can call
+//! [`judge`] with a host and the bundled site rules ([`super::bundled::load_site_rules`]).
 
+mod call;
+mod facts;
+pub mod health;
+mod judge;
+mod lend;
 mod model;
+pub mod robots;
 
+pub use call::{SITE_RULE_EXPORT, SiteRuleExtension};
+pub use judge::{SiteRuleEntry, judge, without_rules};
+pub use lend::{PreparedSite, SiteRef};
 pub use model::*;
 
 use super::fallback;
@@ -66,9 +81,4 @@ impl ScoredSitePage {
             provisional,
         }
     }
-}
-
-/// The verdict for a site. Incomplete for now: returns an empty verdict (no site rules run, health 0).
-pub(crate) fn judge(_snapshot: SiteSnapshot, _pages: Vec<ScoredSitePage>) -> SiteVerdict {
-    SiteVerdict::default()
 }

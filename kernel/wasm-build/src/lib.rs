@@ -54,7 +54,7 @@ impl fmt::Display for Error {
                      \x20 - with rustup:    rustup target add {TARGET}\n\
                      \x20 - without rustup: install your distribution's standard library for {TARGET}\n\
                      \x20 - or set SILOQ_EXTENSIONS_PREBUILT to a folder that holds core-rules.wasm,\n\
-                     \x20   core-scorer.wasm and core-recommender.wasm",
+                     \x20   core-scorer.wasm, core-recommender.wasm and core-site-rules.wasm",
                     sysroot.display()
                 )
             }

@@ -47,3 +47,19 @@ pub mod recommender {
 }
 
 pub use rule::siloq::rules::{document, host, types};
+
+/// The `site-rule` world (sdk/wit/v1.0.0/site.wit, extensions.md §5.5): its `site` resource is mapped to the
+/// kernel's [`SiteRef`](crate::extensions::site::SiteRef); `types` and `host` are the `rule` world's.
+#[allow(unsafe_code, unused_variables, clippy::all)]
+pub mod site_rule {
+    wasmtime::component::bindgen!({
+        world: "site-rule",
+        path: "../sdk/wit/v1.0.0",
+        imports: { default: trappable },
+        with: {
+            "siloq:rules/types": crate::extensions::wit::v1_0_0::rule::siloq::rules::types,
+            "siloq:rules/host": crate::extensions::wit::v1_0_0::rule::siloq::rules::host,
+            "siloq:rules/site.site": crate::extensions::site::SiteRef,
+        },
+    });
+}
