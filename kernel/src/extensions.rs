@@ -22,9 +22,11 @@
 //! println!("{:?} {:?}", result.card, result.diagnostics);
 //! ```
 //!
-//! Not built yet: cache pruning (§6.9), the database registry and revisions (§6.3-6.5),
-//! previews, the circuit breaker and quarantine (§4.8), ruleset-file watching (§6.11), the upload route (the
-//! validation behind it, [`ExtensionHost::validate_upload`], exists).
+//! The database registry, revisions, activation, convergence, re-scoring and previews live in
+//! `crate::rulesets` (§6.2-6.8); the [`Runtime`] holds the per-application snapshot they swap.
+//!
+//! Not built yet: cache pruning (§6.9), the circuit breaker and quarantine (§4.8), ruleset-file watching and
+//! registration of file components in the database (§6.11).
 
 pub mod bundled;
 pub mod cache;

@@ -150,16 +150,35 @@ async fn two_instances_converge_share_rescoring_and_survive_a_kill() {
         assert_eq!(st, 201, "{key}");
         let key = key["key"]["key"].as_str().unwrap().to_string();
         for n in 0..PAGES_PER_SITE {
-            let body = json!({"wp_post_id": n, "url": format!("https://site{s}.example/p{n}/"), "title": format!("Page {n}"),
+            let body = json!({"wp_post_id": n + 1, "url": format!("https://site{s}.example/p{n}/"), "title": format!("Page {n}"),
                 "content": format!("<h1>Page {n}</h1><p>Blocked drains cleared the same day, every day.</p>")});
-            let r = http
-                .post(api(&a.base, "/pages/sync"))
-                .bearer_auth(&key)
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            assert!(r.status().is_success());
+            // The per-key rate limit may answer 429 to this burst: wait as told and send again.
+            loop {
+                let r = http
+                    .post(api(&a.base, "/pages/sync"))
+                    .bearer_auth(&key)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
+                let status = r.status();
+                if status == 429 {
+                    let wait = r
+                        .headers()
+                        .get("retry-after")
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.parse::<u64>().ok())
+                        .unwrap_or(1);
+                    tokio::time::sleep(Duration::from_secs(wait)).await;
+                    continue;
+                }
+                assert!(
+                    status.is_success(),
+                    "{status}: {}",
+                    r.text().await.unwrap_or_default()
+                );
+                break;
+            }
         }
     }
 

@@ -244,7 +244,7 @@ async fn upload_activate_sync_and_roll_back() {
         .iter()
         .map(|u| u["outcome"].as_str().unwrap())
         .collect();
-    assert_eq!(outcomes, vec!["existing", "created"]);
+    assert_eq!(outcomes, ["existing", "created"]);
     assert_eq!(uploads["results"][1]["created_by"]["email"], "ops@x.test");
     let _ = w.site;
 }
@@ -254,7 +254,7 @@ async fn invalid_and_hostile_uploads_are_refused_with_400_and_a_reason() {
     guests::require_built();
     let app = TestApp::spawn().await;
     let staff = app.staff_user("ops@x.test").await;
-    let cases: Vec<(&str, Vec<u8>, &str, &str)> = vec![
+    let cases: [(&str, Vec<u8>, &str, &str); 7] = [
         (
             "filesystem",
             guests::FS_READER.to_vec(),
