@@ -15,6 +15,7 @@ pub mod postgres;
 mod sessions;
 pub(crate) mod sites;
 pub mod sqlite;
+pub(crate) mod usage_stats;
 mod users;
 
 pub use api_keys::*;
@@ -28,6 +29,7 @@ pub use pages::{
 };
 pub use sessions::*;
 pub use sites::*;
+pub use usage_stats::{UsageIncrement, UsageRow, UsageStatsStore};
 pub use users::*;
 
 use crate::config::DatabaseConfig;
@@ -69,6 +71,7 @@ pub trait Store:
     + ApiKeyStore
     + PageStore
     + JobStore
+    + UsageStatsStore
 {
 }
 pub type DynStore = Arc<dyn Store>;

@@ -77,6 +77,7 @@ super::api_keys::impl_api_key_auth_store!(PgStore);
 super::pages::impl_page_store!(PgStore);
 super::jobs::impl_job_writes!(PgStore);
 super::keys::impl_api_key_store!(PgStore);
+super::usage_stats::impl_usage_stats_store!(PgStore);
 
 impl super::Backend for PgStore {
     type Db = sqlx::Postgres;

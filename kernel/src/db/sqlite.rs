@@ -78,6 +78,7 @@ super::api_keys::impl_api_key_auth_store!(SqliteStore);
 super::pages::impl_page_store!(SqliteStore);
 super::jobs::impl_job_writes!(SqliteStore);
 super::keys::impl_api_key_store!(SqliteStore);
+super::usage_stats::impl_usage_stats_store!(SqliteStore);
 
 impl super::Backend for SqliteStore {
     type Db = sqlx::Sqlite;

@@ -160,12 +160,21 @@ impl Runtime {
             .unwrap_or_else(|e| e.into_inner())
             .clone();
         let host = running.host.clone();
-        running
+        let started = std::time::Instant::now();
+        let result = running
             .pool
             .run(lane, self.queue_wait, move || {
                 run_pipeline(&host, &ruleset, &page)
             })
-            .await
+            .await;
+        let outcome = match &result {
+            Ok(_) => "ok",
+            Err(PoolError::Busy) => "busy",
+            Err(PoolError::Panicked(_)) => "panicked",
+            Err(_) => "closed",
+        };
+        crate::http::metrics::observe_pipeline(outcome, started.elapsed().as_secs_f64());
+        result
     }
 }
 
