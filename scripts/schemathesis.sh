@@ -68,6 +68,8 @@ curl -fsS -X POST "$BASE/api/v1/pages/sync/" -H "x-api-key: $KEY" -H 'content-ty
 COMMON=(--url "$BASE" --checks not_a_server_error --max-examples "$EXAMPLES" --seed 8 --no-color
         --workers 2 --generation-database none --suppress-health-check all --request-timeout 40)
 status=0
+# schemathesis keeps state in ./.schemathesis: run it from the scratch directory.
+cd "$WORK"
 {
     echo "schemathesis $("$VENV/bin/schemathesis" --version | awk '{print $NF}') against Siloq $(git -C "$ROOT" rev-parse --short HEAD) on $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "check: not_a_server_error; max examples per operation: $EXAMPLES; seed 8"
