@@ -17,6 +17,7 @@ pub(crate) mod rulesets;
 mod sessions;
 pub(crate) mod sites;
 pub mod sqlite;
+pub(crate) mod usage_stats;
 mod users;
 
 pub use api_keys::*;
@@ -35,6 +36,7 @@ pub use rulesets::{
 };
 pub use sessions::*;
 pub use sites::*;
+pub use usage_stats::{UsageIncrement, UsageRow, UsageStatsStore};
 pub use users::*;
 
 use crate::config::DatabaseConfig;
@@ -78,6 +80,7 @@ pub trait Store:
     + JobStore
     + ScanStore
     + RulesetStore
+    + UsageStatsStore
 {
 }
 pub type DynStore = Arc<dyn Store>;

@@ -5,7 +5,9 @@ pub mod body;
 pub mod client_ip;
 pub mod error;
 mod health;
+pub mod metrics;
 pub mod middleware;
+pub mod openapi;
 pub mod pagination;
 pub mod path;
 pub mod rate_limit;
@@ -40,6 +42,10 @@ pub struct AppInner {
     pub extensions: Arc<crate::extensions::Runtime>,
     /// Per-IP, per-key and per-user request limits, with the trusted-proxy and exempt lists (RL-1..RL-6).
     pub limits: rate_limit::Limits,
+    /// Request counters and latency histograms for `/metrics` (per application).
+    pub metrics: metrics::Metrics,
+    /// API usage analytics per key, day and endpoint group, flushed with the other buffers.
+    pub usage_stats: crate::analytics::UsageCounter,
 }
 
 impl std::ops::Deref for AppState {
@@ -71,12 +77,15 @@ impl AppState {
             key_usage: Default::default(),
             extensions,
             limits,
+            metrics: metrics::Metrics::new(),
+            usage_stats: Default::default(),
         })))
     }
 
     /// Writes buffered state (key usage counters) to the database; runs every few seconds and on shutdown.
     pub async fn flush_buffers(&self) {
         self.key_usage.flush(&*self.store).await;
+        let _ = self.usage_stats.flush(&*self.store).await;
     }
 }
 
@@ -111,6 +120,8 @@ fn api_routes() -> Router<AppState> {
         .merge(crate::pages::routes())
         .merge(crate::scanner::routes())
         .merge(crate::rulesets::routes())
+        .merge(crate::analytics::routes())
+        .route("/openapi.json", get(openapi::document))
 }
 
 /// The complete router with its middleware, before path normalisation.
@@ -122,6 +133,10 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api_routes())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::render))
+        .merge(openapi::docs_routes())
+        // After every route: gives `/metrics` the matched route template (routes added below it get `unmatched`).
+        .route_layer(from_fn(metrics::remember_route))
         .fallback(middleware::not_found)
         .with_state(state.clone());
     Router::new()
@@ -135,6 +150,8 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), rate_limit::per_ip))
         .layer(from_fn_with_state(state.clone(), middleware::cors))
         .layer(from_fn_with_state(state.clone(), middleware::allowed_hosts))
+        .layer(from_fn_with_state(state.clone(), crate::analytics::count))
+        .layer(from_fn_with_state(state.clone(), metrics::track))
         .layer(from_fn(middleware::request_context))
         // Outermost: the client IP (RL-5) is settled before anything logs or counts the request.
         .layer(from_fn_with_state(state, client_ip::resolve))

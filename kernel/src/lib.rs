@@ -7,6 +7,7 @@
 #![deny(unsafe_code)]
 
 pub mod analysis;
+pub mod analytics;
 pub mod auth;
 pub mod cli;
 pub mod config;

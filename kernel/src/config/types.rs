@@ -17,6 +17,8 @@ pub struct Config {
     pub extensions: ExtensionsConfig,
     pub rate_limits: super::RateLimitConfig,
     pub scanner: crate::scanner::ScannerConfig,
+    pub metrics: MetricsConfig,
+    pub webhooks: WebhooksConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -218,6 +220,46 @@ impl Default for LogConfig {
         Self {
             format: "pretty".into(),
             level: "info".into(),
+        }
+    }
+}
+
+/// `GET /metrics` (api.md §15.4, security.md EH-8).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// When set, `/metrics` needs `Authorization: Bearer <token>`. Env: `SILOQ_METRICS__TOKEN`.
+    pub token: Option<SecretString>,
+}
+
+/// Outbound webhooks (api.md §12).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebhooksConfig {
+    /// Accept `http://` endpoint URLs (development only). Env: `SILOQ_WEBHOOKS__ALLOW_HTTP`.
+    pub allow_http: bool,
+    /// Exact `host:port` pairs exempt from the egress address checks (tests against local receivers).
+    #[serde(deserialize_with = "super::env::string_list")]
+    pub allow_hosts: Vec<String>,
+    /// Delay before each retry, seconds (api.md: 1 min, 5 min, 30 min, 2 h, 6 h, 12 h; ±20 % jitter).
+    pub retry_schedule_secs: Vec<u64>,
+    /// A delivery succeeds on a 2xx within this many seconds.
+    pub timeout_secs: u64,
+    /// Delivery records are kept this many days.
+    pub retention_days: i64,
+    /// Endpoints one site may have.
+    pub max_endpoints_per_site: i64,
+}
+
+impl Default for WebhooksConfig {
+    fn default() -> Self {
+        Self {
+            allow_http: false,
+            allow_hosts: Vec::new(),
+            retry_schedule_secs: vec![60, 300, 1800, 7200, 21600, 43200],
+            timeout_secs: 10,
+            retention_days: 30,
+            max_endpoints_per_site: 10,
         }
     }
 }

@@ -366,13 +366,22 @@ impl Runtime {
             return Err(PoolError::Closed);
         };
         let host = running.core.host.clone();
-        running
+        let started = std::time::Instant::now();
+        let result = running
             .core
             .pool
             .run(lane, self.queue_wait, move || {
                 run_pipeline(&host, &ruleset, &page)
             })
-            .await
+            .await;
+        let outcome = match &result {
+            Ok(_) => "ok",
+            Err(PoolError::Busy) => "busy",
+            Err(PoolError::Panicked(_)) => "panicked",
+            Err(_) => "closed",
+        };
+        crate::http::metrics::observe_pipeline(outcome, started.elapsed().as_secs_f64());
+        result
     }
 
     /// Judges a whole site (extensions.md §5.5, seo-rules.md §2.8): runs the site rules over `snapshot` and

@@ -66,6 +66,7 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<KeyAu
         .check_key(key.key_id)
         .map_err(KeyFailure::Throttled)?;
     state.key_usage.record(key.key_id, now);
+    crate::analytics::note_key(key.key_id, key.site_id);
     Ok(key)
 }
 
