@@ -72,8 +72,10 @@ async fn run(pages: usize) {
     });
 
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut config = Config::default();
-    config.debug = true;
+    let mut config = Config {
+        debug: true,
+        ..Config::default()
+    };
     config.database.url = format!("sqlite://{}", dir.path().join("bench.db").display());
     config.auth.secret_key = Some(SecretString::new(
         "siloq-bench-secret-0123456789abcdef0123456789",
