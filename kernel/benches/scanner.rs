@@ -84,6 +84,8 @@ async fn run(pages: usize) {
     config.auth.argon2_iterations = 1;
     config.auth.argon2_parallelism = 1;
     config.log.level = "warn".into();
+    // No compiled-artifact cache in the working directory.
+    config.extensions.cache_dir = String::new();
     config.scanner.allow_hosts = vec![site_addr.to_string()];
     config.scanner.politeness_delay_ms = 0;
     config.scanner.max_pages_limit = pages as i64;
