@@ -72,8 +72,10 @@ async fn run(pages: usize) {
     });
 
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut config = Config::default();
-    config.debug = true;
+    let mut config = Config {
+        debug: true,
+        ..Config::default()
+    };
     config.database.url = format!("sqlite://{}", dir.path().join("bench.db").display());
     config.auth.secret_key = Some(SecretString::new(
         "siloq-bench-secret-0123456789abcdef0123456789",
@@ -82,6 +84,8 @@ async fn run(pages: usize) {
     config.auth.argon2_iterations = 1;
     config.auth.argon2_parallelism = 1;
     config.log.level = "warn".into();
+    // No compiled-artifact cache in the working directory.
+    config.extensions.cache_dir = String::new();
     config.scanner.allow_hosts = vec![site_addr.to_string()];
     config.scanner.politeness_delay_ms = 0;
     config.scanner.max_pages_limit = pages as i64;
