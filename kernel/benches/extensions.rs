@@ -92,7 +92,7 @@ fn instantiate(c: &mut Criterion) {
     let (ext, config) = (scorer.extension(), scorer.config());
     let noop = || {
         let out = s.host.call_score(ext, &s.page, &[], config);
-        assert!(out.outcome.is_ok());
+        assert!(out.outcome.is_ok(), "{:?}", out.outcome);
         black_box(out);
     };
     c.bench_function("instantiate/noop", |b| b.iter(noop));
