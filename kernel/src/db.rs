@@ -12,8 +12,8 @@ pub(crate) mod jobs;
 pub(crate) mod keys;
 pub(crate) mod pages;
 pub mod postgres;
-pub(crate) mod scans;
 pub(crate) mod rulesets;
+pub(crate) mod scans;
 mod sessions;
 pub(crate) mod sites;
 pub mod sqlite;
@@ -29,11 +29,11 @@ pub use pages::{
     PageFilter, PageRecord, PageSite, PageStore, PageWrite, SeoDataRecord, StoredScore, Upserted,
     Val, search_words, title_search_text,
 };
-pub use scans::{NewScan, ScanFilter, ScanOutcome, ScanPageRow, ScanRow, ScanScope, ScanStore};
 pub use rulesets::{
     Activated, ActivationRow, ActiveRow, ExtensionFilter, ExtensionVersionRow, InstanceRow,
     NewExtensionVersion, NewRevision, RevisionRow, RulesetStore, UploadAudit, UploadRow,
 };
+pub use scans::{NewScan, ScanFilter, ScanOutcome, ScanPageRow, ScanRow, ScanScope, ScanStore};
 pub use sessions::*;
 pub use sites::*;
 pub use usage_stats::{UsageIncrement, UsageRow, UsageStatsStore};

@@ -523,3 +523,223 @@ pub fn webhook_secret() {}
         (status = 404, description = "Not the caller's site", body = ErrorBody),
     ))]
 pub fn webhook_secret_rotate() {}
+
+// ---------------------------------------------------------------- scans (api.md §11)
+
+#[utoipa::path(post, path = "/api/v1/scans/", tag = "scans",
+    request_body = ScanCreate,
+    security(("siteKey" = []), ("siteKeyHeader" = []), ("bearerJWT" = [])),
+    responses(
+        (status = 201, description = "Scan queued (`pending`)", body = Scan),
+        (status = 400, description = "Invalid or refused URL, bad scan type, missing `site_id` with a JWT", body = ErrorBody),
+        (status = 401, description = "Not authenticated", body = ErrorBody),
+        (status = 404, description = "Not the caller's site", body = ErrorBody),
+        (status = 429, description = "Scan quota of the site or the target host exceeded", body = ErrorBody),
+    ))]
+pub fn scans_create() {}
+
+#[utoipa::path(get, path = "/api/v1/scans/", tag = "scans",
+    params(("site_id" = Option<i64>, Query, description = "Only scans of this site"),
+        ("status" = Option<String>, Query, description = "pending, processing, completed or failed"),
+        ("page" = Option<i64>, Query, description = "1-based page"), ("page_size" = Option<i64>, Query, description = "Items per page")),
+    security(("siteKey" = []), ("siteKeyHeader" = []), ("bearerJWT" = [])),
+    responses(
+        (status = 200, description = "The caller's scans, newest first", body = ScanList),
+        (status = 400, description = "Malformed filter", body = ErrorBody),
+        (status = 401, description = "Not authenticated", body = ErrorBody),
+    ))]
+pub fn scans_list() {}
+
+#[utoipa::path(get, path = "/api/v1/scans/{id}/", tag = "scans",
+    params(("id" = i64, Path, description = "Scan id")),
+    security(("siteKey" = []), ("siteKeyHeader" = []), ("bearerJWT" = [])),
+    responses(
+        (status = 200, description = "The scan with its progress and, once completed, its results", body = Scan),
+        (status = 401, description = "Not authenticated", body = ErrorBody),
+        (status = 404, description = "Not the caller's scan", body = ErrorBody),
+    ))]
+pub fn scans_get() {}
+
+#[utoipa::path(get, path = "/api/v1/scans/{id}/report/", tag = "scans",
+    params(("id" = i64, Path, description = "Scan id")),
+    security(("siteKey" = []), ("siteKeyHeader" = []), ("bearerJWT" = [])),
+    responses(
+        (status = 200, description = "The report: category scores, top issues by impact, per-page scores, recommendations", body = ScanReport),
+        (status = 400, description = "The scan has not completed (`not_completed`)", body = ErrorBody),
+        (status = 401, description = "Not authenticated", body = ErrorBody),
+        (status = 404, description = "Not the caller's scan", body = ErrorBody),
+    ))]
+pub fn scans_report() {}
+
+#[utoipa::path(get, path = "/api/v1/scans/{id}/report.html", tag = "scans",
+    params(("id" = i64, Path, description = "Scan id")),
+    security(("siteKey" = []), ("siteKeyHeader" = []), ("bearerJWT" = [])),
+    responses(
+        (status = 200, description = "The report for people: one self-contained page", content_type = "text/html", body = String),
+        (status = 400, description = "The scan has not completed", body = ErrorBody),
+        (status = 404, description = "Not the caller's scan", body = ErrorBody),
+    ))]
+pub fn scans_report_html() {}
+
+// ---------------------------------------------------------------- extensions and rulesets, staff (api.md §14)
+
+#[utoipa::path(post, path = "/api/v1/extensions/", tag = "extensions",
+    request_body(content = Vec<u8>, content_type = "application/wasm", description = "The component's bytes (at most 4 MiB)"),
+    security(("bearerJWT" = [])),
+    responses(
+        (status = 201, description = "Validated and stored", body = ExtensionVersion),
+        (status = 200, description = "The same bytes were already stored", body = ExtensionVersion),
+        (status = 400, description = "Refused: invalid component, forbidden import, unsupported WIT version, failed conformance run", body = ErrorBody),
+        (status = 403, description = "Not staff", body = ErrorBody),
+        (status = 413, description = "Too large", body = ErrorBody),
+        (status = 415, description = "Not application/wasm", body = ErrorBody),
+    ))]
+pub fn extensions_upload() {}
+
+#[utoipa::path(get, path = "/api/v1/extensions/", tag = "extensions",
+    params(("kind" = Option<String>, Query, description = "rule, scorer or recommender"),
+        ("extension" = Option<String>, Query, description = "Extension id"),
+        ("page" = Option<i64>, Query, description = "1-based page")),
+    security(("bearerJWT" = [])),
+    responses(
+        (status = 200, description = "Extension versions, newest first", body = StaffList),
+        (status = 403, description = "Not staff", body = ErrorBody),
+    ))]
+pub fn extensions_list() {}
+
+#[utoipa::path(get, path = "/api/v1/extensions/uploads/", tag = "extensions",
+    security(("bearerJWT" = [])),
+    responses(
+        (status = 200, description = "Every upload attempt (audit trail), newest first", body = StaffList),
+        (status = 403, description = "Not staff", body = ErrorBody),
+    ))]
+pub fn extensions_uploads() {}
+
+#[utoipa::path(get, path = "/api/v1/extensions/{id}/", tag = "extensions",
+    params(("id" = i64, Path, description = "Extension version id")),
+    security(("bearerJWT" = [])),
+    responses(
+        (status = 200, description = "One extension version with its validation report", body = ExtensionVersion),
+        (status = 403, description = "Not staff", body = ErrorBody),
+        (status = 404, description = "No such version", body = ErrorBody),
+    ))]
+pub fn extensions_get() {}
+
+#[utoipa::path(get, path = "/api/v1/rulesets/", tag = "rulesets",
+    params(("page" = Option<i64>, Query, description = "1-based page")),
+    security(("bearerJWT" = [])),
+    responses(
+        (status = 200, description = "Ruleset revisions, newest first", body = StaffList),
+        (status = 403, description = "Not staff", body = ErrorBody),
+    ))]
+pub fn rulesets_list() {}
+
+#[utoipa::path(post, path = "/api/v1/rulesets/", tag = "rulesets",
+    request_body = RevisionCreate,
+    security(("bearerJWT" = [])),
+    responses(
+        (status = 201, description = "A new immutable revision (not active yet)", body = Revision),
+        (status = 200, description = "A revision with the same entries already exists", body = Revision),
+        (status = 400, description = "Unknown extension version, bad config, no rule", body = ErrorBody),
+        (status = 403, description = "Not staff", body = ErrorBody),
+    ))]
+pub fn rulesets_create() {}
+
+#[utoipa::path(get, path = "/api/v1/rulesets/revisions/", tag = "rulesets",
+    description = "Alias of `GET /rulesets/` (extensions.md §6.12).",
+    security(("bearerJWT" = [])),
+    responses(
+        (status = 200, description = "Ruleset revisions, newest first", body = StaffList),
+        (status = 403, description = "Not staff", body = ErrorBody),
+    ))]
+pub fn revisions_list() {}
+
+#[utoipa::path(post, path = "/api/v1/rulesets/revisions/", tag = "rulesets",
+    description = "Alias of `POST /rulesets/` (extensions.md §6.12).",
+    request_body = RevisionCreate,
+    security(("bearerJWT" = [])),
+    responses(
+        (status = 201, description = "A new immutable revision", body = Revision),
+        (status = 400, description = "Invalid entries", body = ErrorBody),
+        (status = 403, description = "Not staff", body = ErrorBody),
+    ))]
+pub fn revisions_create() {}
+
+#[utoipa::path(get, path = "/api/v1/rulesets/active/", tag = "rulesets",
+    security(("bearerJWT" = [])),
+    responses(
+        (status = 200, description = "The active revision with each instance's convergence state and re-scoring progress", body = Revision),
+        (status = 403, description = "Not staff", body = ErrorBody),
+    ))]
+pub fn rulesets_active() {}
+
+#[utoipa::path(get, path = "/api/v1/rulesets/activations/", tag = "rulesets",
+    security(("bearerJWT" = [])),
+    responses(
+        (status = 200, description = "Activation history (who activated or rolled back what, when)", body = StaffList),
+        (status = 403, description = "Not staff", body = ErrorBody),
+    ))]
+pub fn rulesets_activations() {}
+
+#[utoipa::path(post, path = "/api/v1/rulesets/rollback/", tag = "rulesets",
+    request_body(content = Option<RollbackRequest>, description = "Optional target; default: the previously active revision"),
+    security(("bearerJWT" = [])),
+    responses(
+        (status = 200, description = "The revision now active", body = Revision),
+        (status = 400, description = "Nothing to roll back to, or an unknown revision", body = ErrorBody),
+        (status = 403, description = "Not staff", body = ErrorBody),
+    ))]
+pub fn rulesets_rollback() {}
+
+#[utoipa::path(post, path = "/api/v1/rulesets/preview/", tag = "rulesets",
+    request_body = PreviewRequest,
+    security(("bearerJWT" = [])),
+    responses(
+        (status = 200, description = "Per-page score deltas and issue changes; nothing is written", body = PreviewResult),
+        (status = 400, description = "Invalid candidate", body = ErrorBody),
+        (status = 403, description = "Not staff", body = ErrorBody),
+        (status = 404, description = "No such site", body = ErrorBody),
+    ))]
+pub fn rulesets_preview() {}
+
+#[utoipa::path(get, path = "/api/v1/rulesets/{id}/", tag = "rulesets",
+    params(("id" = i64, Path, description = "Revision")),
+    security(("bearerJWT" = [])),
+    responses(
+        (status = 200, description = "One revision", body = Revision),
+        (status = 403, description = "Not staff", body = ErrorBody),
+        (status = 404, description = "No such revision", body = ErrorBody),
+    ))]
+pub fn rulesets_get() {}
+
+#[utoipa::path(get, path = "/api/v1/rulesets/revisions/{id}/", tag = "rulesets",
+    description = "Alias of `GET /rulesets/{id}/`.",
+    params(("id" = i64, Path, description = "Revision")),
+    security(("bearerJWT" = [])),
+    responses(
+        (status = 200, description = "One revision", body = Revision),
+        (status = 404, description = "No such revision", body = ErrorBody),
+    ))]
+pub fn revisions_get() {}
+
+#[utoipa::path(post, path = "/api/v1/rulesets/{id}/activate/", tag = "rulesets",
+    params(("id" = i64, Path, description = "Revision"),
+        ("wait" = Option<i64>, Query, description = "Seconds to wait for other instances to converge")),
+    security(("bearerJWT" = [])),
+    responses(
+        (status = 200, description = "Active on this instance; others follow within seconds", body = Revision),
+        (status = 400, description = "The revision cannot be loaded", body = ErrorBody),
+        (status = 403, description = "Not staff", body = ErrorBody),
+        (status = 404, description = "No such revision", body = ErrorBody),
+    ))]
+pub fn rulesets_activate() {}
+
+#[utoipa::path(post, path = "/api/v1/rulesets/revisions/{id}/activate/", tag = "rulesets",
+    description = "Alias of `POST /rulesets/{id}/activate/`.",
+    params(("id" = i64, Path, description = "Revision")),
+    security(("bearerJWT" = [])),
+    responses(
+        (status = 200, description = "Active on this instance", body = Revision),
+        (status = 404, description = "No such revision", body = ErrorBody),
+    ))]
+pub fn revisions_activate() {}

@@ -661,3 +661,127 @@ pub struct WebhookSecretShown {
     pub secret_prefix: String,
     pub updated_at: String,
 }
+
+/// A scan (§4.9), in both result shapes (`score`/`results` and the plugin's `overall_score`/`grade`/...).
+#[derive(ToSchema)]
+#[schema(example = json!({"id":7,"site_id":1,"url":"https://competitor.example","final_url":"https://www.competitor.example/",
+ "scan_type":"full","max_pages":25,"status":"completed","score":77,"overall_score":77,"grade":"C",
+ "pages_discovered":40,"pages_analyzed":25,"pages_crawled":25,"scan_duration_seconds":18.42,
+ "technical_score":88,"content_score":78,"structure_score":70,"performance_score":74,"seo_score":73,
+ "category_scores":{"technical":88,"content":78,"structure":70,"performance":74,"onpage":73},
+ "results":{"technical_score":88,"content_score":78,"structure_score":70,"performance_score":74,"seo_score":73,"issues":[],"recommendations":[]},
+ "recommendations":[],"ruleset_revision":1,"error_message":"","created_at":"2026-11-26T07:00:00.000000Z",
+ "started_at":"2026-11-26T07:00:00.412000Z","completed_at":"2026-11-26T07:00:18.830000Z"}))]
+pub struct Scan {
+    pub id: i64,
+    pub url: String,
+    pub scan_type: String,
+    pub status: String,
+    pub score: Option<i64>,
+    pub overall_score: Option<i64>,
+    pub grade: Option<String>,
+    pub error_message: String,
+}
+
+/// `POST /scans/` body (§11.2): `site_id` is required with a JWT and implied by a site key.
+#[derive(ToSchema)]
+#[schema(example = json!({"url":"https://competitor.example","scan_type":"full","site_id":1}))]
+pub struct ScanCreate {
+    pub url: String,
+    /// `quick` or `full` (default `full`).
+    pub scan_type: Option<String>,
+    pub site_id: Option<i64>,
+}
+
+/// A page of scans (§2.8 pagination).
+#[derive(ToSchema)]
+#[schema(example = json!({"count":1,"next":null,"previous":null,"results":[{"id":7,"url":"https://competitor.example","status":"pending"}]}))]
+pub struct ScanList {
+    pub count: i64,
+    pub next: Option<String>,
+    pub previous: Option<String>,
+    pub results: Vec<Value>,
+}
+
+/// The scan report (§11.5): category scores, top issues by impact, per-page scores and recommendations.
+#[derive(ToSchema)]
+#[schema(example = json!({"scan_id":7,"url":"https://competitor.example","overall_score":77,"grade":"C",
+ "category_scores":{"technical":88,"content":78,"structure":70,"performance":74,"onpage":73},
+ "top_issues":[],"pages":[{"url":"https://www.competitor.example/","score":81,"grade":"B"}],"recommendations":[]}))]
+pub struct ScanReport {
+    pub overall_score: Option<i64>,
+    pub grade: Option<String>,
+    pub category_scores: Value,
+    pub pages: Vec<Value>,
+}
+
+/// An extension version (§14.2).
+#[derive(ToSchema)]
+#[schema(example = json!({"id":12,"extension":"acme-local-rules","name":"Acme local rules","version":"1.2.0","kind":"rule",
+ "api_version":"1.0.0","source":"upload","sha256":"9f2c4a0d5e...","size_bytes":84211,"status":"validated",
+ "categories":["content"],"validation_report":{"compile_ms":84,"fixtures":[]},"in_active_revision":false,
+ "created_by":{"id":1,"email":"ops@example.com"},"created_at":"2026-11-26T06:50:00.000000Z"}))]
+pub struct ExtensionVersion {
+    pub id: i64,
+    pub extension: String,
+    pub version: String,
+    pub kind: String,
+    pub sha256: String,
+    pub status: String,
+}
+
+/// A page of extension versions, upload attempts, revisions or activations (§2.8 pagination).
+#[derive(ToSchema)]
+#[schema(example = json!({"count":1,"next":null,"previous":null,"results":[{"id":12}]}))]
+pub struct StaffList {
+    pub count: i64,
+    pub next: Option<String>,
+    pub previous: Option<String>,
+    pub results: Vec<Value>,
+}
+
+/// A ruleset revision (§14.5); `GET /rulesets/active/` adds `instances`, `rescore_pending` and `rescoring`.
+#[derive(ToSchema)]
+#[schema(example = json!({"id":5,"revision":5,"is_active":true,"comment":"Add Acme local rules",
+ "created_by":{"id":1,"email":"ops@example.com"},"created_at":"2026-11-26T06:55:00.000000Z",
+ "activated_at":"2026-11-26T06:55:00.120000Z",
+ "entries":[{"extension_version_id":1,"extension":"siloq.core-rules","version":"1.0.0","kind":"rule","enabled":true,"config":{}}]}))]
+pub struct Revision {
+    pub id: i64,
+    pub revision: i64,
+    pub is_active: bool,
+    pub entries: Vec<Value>,
+}
+
+/// `POST /rulesets/` body (§14.6).
+#[derive(ToSchema)]
+#[schema(example = json!({"comment":"Add Acme local rules","entries":[{"extension_version_id":12,"enabled":true,"config":{}}]}))]
+pub struct RevisionCreate {
+    pub comment: Option<String>,
+    pub entries: Vec<Value>,
+}
+
+/// `POST /rulesets/rollback/` body (§14.7): optional target revision.
+#[derive(ToSchema)]
+#[schema(example = json!({"revision":4}))]
+pub struct RollbackRequest {
+    pub revision: Option<i64>,
+}
+
+/// `POST /rulesets/preview/` body (§14.8): a site and a candidate (`revision` or `entries`).
+#[derive(ToSchema)]
+#[schema(example = json!({"site_id":1,"revision":6}))]
+pub struct PreviewRequest {
+    pub site_id: i64,
+    pub revision: Option<i64>,
+    pub entries: Option<Vec<Value>>,
+}
+
+/// Preview answer (§14.8): per-page score deltas and issue changes; nothing is written.
+#[derive(ToSchema)]
+#[schema(example = json!({"site_id":1,"active_revision":5,"candidate":{"revision":6},"pages":[{"page_id":3,"url":"https://example.com/a/",
+ "score_before":81,"score_after":78,"delta":-3,"issues_added":["acme.local.nap_missing"],"issues_removed":[]}]}))]
+pub struct PreviewResult {
+    pub site_id: i64,
+    pub pages: Vec<Value>,
+}
