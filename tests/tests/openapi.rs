@@ -31,7 +31,8 @@ fn normalize(path: &str) -> String {
     out
 }
 
-fn tempfile_free_single(path: &std::path::Path, out: &mut BTreeSet<String>) {
+/// The string literals passed to `.route(` in one source file.
+fn routes_in_file(path: &std::path::Path, out: &mut BTreeSet<String>) {
     let text = std::fs::read_to_string(path).expect("read source");
     let mut rest = text.as_str();
     while let Some(at) = rest.find(".route(") {
@@ -55,16 +56,7 @@ fn source_routes() -> BTreeSet<String> {
             if path.is_dir() {
                 walk(&path, out);
             } else if path.extension().is_some_and(|e| e == "rs") {
-                let text = std::fs::read_to_string(&path).expect("read source");
-                let mut rest = text.as_str();
-                while let Some(at) = rest.find(".route(") {
-                    rest = &rest[at + ".route(".len()..];
-                    let trimmed = rest.trim_start();
-                    if let Some(literal) = trimmed.strip_prefix('"') {
-                        let end = literal.find('"').expect("closing quote");
-                        out.insert(literal[..end].to_string());
-                    }
-                }
+                routes_in_file(&path, out);
             }
         }
     }
@@ -79,10 +71,7 @@ fn source_routes() -> BTreeSet<String> {
             if path.is_dir() {
                 walk(&path, &mut out);
             } else {
-                let mut one = BTreeSet::new();
-                let dir = tempfile_free_single(&path, &mut one);
-                let _ = dir;
-                out.extend(one);
+                routes_in_file(&path, &mut out);
             }
         }
     }
