@@ -10,6 +10,7 @@ mod database;
 pub mod fixture_site;
 pub mod guests;
 pub mod keys;
+pub mod process;
 pub mod scans;
 mod seed;
 mod sql;
@@ -45,7 +46,20 @@ pub fn test_config(database_url: &str) -> Config {
     let fig = figment::Figment::from(Serialized::defaults(Config::default()))
         .merge(Toml::file_exact(workspace_root().join("config/test.toml")))
         .merge(Serialized::default("database.url", database_url));
-    config::from_figment(fig).expect("test configuration")
+    let mut config = config::from_figment(fig).expect("test configuration");
+    if config.extensions.cache_dir.trim().is_empty() {
+        config.extensions.cache_dir = shared_extension_cache().display().to_string();
+    }
+    config
+}
+
+/// One compiled-artifact cache for every app the suite spawns (extensions.md §6.9). Without it each spawn
+/// compiles the bundled components with Cranelift again, which was most of the suite's CPU time on two cores.
+/// Entries are keyed by engine settings and component hash and tagged with the test secret, written under
+/// temporary names and renamed, so concurrent test processes share the folder safely. Tests that exercise the
+/// cache itself set a folder of their own.
+fn shared_extension_cache() -> PathBuf {
+    std::env::temp_dir().join("siloq-test-extension-cache")
 }
 
 /// One running Siloq application with its own database.
