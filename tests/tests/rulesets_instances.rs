@@ -6,71 +6,25 @@
 //! passes.
 
 use serde_json::{Value, json};
-use siloq_tests::{Arg, TestDatabase, guests, siloq_binary, workspace_root};
-use std::process::{Child, Command, Stdio};
+use siloq_tests::process::{ServeProcess, siloq_command};
+use siloq_tests::{Arg, TestDatabase, guests};
 use std::time::{Duration, Instant};
 
 const SECRET: &str = "siloq-instances-secret-0123456789abcdef0123456789";
 const SITES: i64 = 6;
 const PAGES_PER_SITE: i64 = 15;
+const LEASE_SECS: u64 = 8;
 
-struct Instance {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn command(db: &TestDatabase) -> Command {
-    let mut cmd = Command::new(siloq_binary());
-    for (name, _) in std::env::vars() {
-        if name.starts_with("SILOQ_") || name == "DATABASE_URL" || name == "RUST_LOG" {
-            cmd.env_remove(name);
-        }
-    }
-    cmd.env("SILOQ_CONFIG", workspace_root().join("config/test.toml"))
-        .env("DATABASE_URL", &db.url)
-        .env("SECRET_KEY", SECRET)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    cmd
-}
-
-async fn start(db: &TestDatabase, http: &reqwest::Client) -> Instance {
-    let port = free_port();
-    let child = command(db)
-        .arg("serve")
-        .env("PORT", port.to_string())
-        .spawn()
-        .expect("spawn siloq serve");
-    let instance = Instance {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Ok(r) = http.get(format!("{}/readyz", instance.base)).send().await
-            && r.status() == 200
-        {
-            return instance;
-        }
-        assert!(Instant::now() < deadline, "instance did not become ready");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+/// Both instances share the secret; a short job lease lets A take over B's job soon after B is killed.
+async fn start(db: &TestDatabase) -> ServeProcess {
+    ServeProcess::start(
+        db,
+        &[
+            ("SECRET_KEY", SECRET.to_string()),
+            ("SILOQ_JOBS__LEASE_SECS", LEASE_SECS.to_string()),
+        ],
+    )
+    .await
 }
 
 async fn call(
@@ -102,8 +56,9 @@ async fn two_instances_converge_share_rescoring_and_survive_a_kill() {
         return;
     }
     let http = reqwest::Client::new();
-    let a = start(&db, &http).await;
-    let status = command(&db)
+    let a = start(&db).await;
+    let status = siloq_command(&db)
+        .env("SECRET_KEY", SECRET)
         .args([
             "user",
             "create",
@@ -182,7 +137,7 @@ async fn two_instances_converge_share_rescoring_and_survive_a_kill() {
         }
     }
 
-    let b = start(&db, &http).await;
+    let b = start(&db).await;
     let upload = http
         .post(api(&a.base, "/extensions/"))
         .bearer_auth(&token)
@@ -257,7 +212,7 @@ async fn two_instances_converge_share_rescoring_and_survive_a_kill() {
     );
 
     // Both instances take re-scoring jobs: wait until B holds one, then kill it mid-job.
-    let b_owner = format!("{}-%", b.child.id());
+    let b_owner = format!("{}-%", b.pid());
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let held = db
@@ -281,7 +236,7 @@ async fn two_instances_converge_share_rescoring_and_survive_a_kill() {
     let killed_at = Instant::now();
     drop(b);
 
-    // A finishes everything, B's job included once its lease has expired (60 s).
+    // A finishes everything, B's job included once its lease has expired (LEASE_SECS).
     let deadline = Instant::now() + Duration::from_secs(150);
     loop {
         let (_, active) = call(

@@ -74,6 +74,21 @@ pub(super) fn validate(config: &Config) -> Result<(), ConfigError> {
             "rate_limits.prune_interval_secs must be at least 1".into(),
         ));
     }
+    crate::egress::PinnedLookup::parse(&config.scanner.resolve)
+        .map_err(|why| ConfigError::Invalid(format!("scanner.resolve: {why}")))?;
+    for file in &config.scanner.extra_ca_files {
+        if !std::path::Path::new(file).is_file() {
+            return Err(ConfigError::Invalid(format!(
+                "scanner.extra_ca_files: {file} is not a readable file"
+            )));
+        }
+    }
+    // Heartbeats renew a lease every quarter of it; below 4 s they would fire more than once a second.
+    if config.jobs.lease_secs < 4 {
+        return Err(ConfigError::Invalid(
+            "jobs.lease_secs must be at least 4".into(),
+        ));
+    }
     Ok(())
 }
 

@@ -18,6 +18,7 @@ pub struct Config {
     pub rate_limits: super::RateLimitConfig,
     pub scanner: crate::scanner::ScannerConfig,
     pub metrics: MetricsConfig,
+    pub jobs: JobsConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -229,6 +230,21 @@ impl Default for LogConfig {
 pub struct MetricsConfig {
     /// When set, `/metrics` needs `Authorization: Bearer <token>`. Env: `SILOQ_METRICS__TOKEN`.
     pub token: Option<SecretString>,
+}
+
+/// The durable job queue (security.md JOB-2).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobsConfig {
+    /// How long a claimed job stays leased to its worker without a heartbeat; a crashed instance's jobs are
+    /// claimed again after this. Heartbeats renew it every quarter of it. Env: `SILOQ_JOBS__LEASE_SECS`.
+    pub lease_secs: u64,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self { lease_secs: 60 }
+    }
 }
 
 /// Outbound webhooks (api.md §12). Not yet part of `Config`: the `webhooks` module is not compiled in until its

@@ -10,9 +10,14 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// Lease length (JOB-2: 60 s), renewed every `HEARTBEAT`.
-pub const LEASE: Duration = Duration::from_secs(60);
-pub const HEARTBEAT: Duration = Duration::from_secs(15);
+/// A job's lease (`jobs.lease_secs`, JOB-2: 60 s by default) and its renewal period, a quarter of it.
+fn lease_and_heartbeat(state: &AppState) -> (chrono::Duration, Duration) {
+    let lease = Duration::from_secs(state.config.jobs.lease_secs);
+    (
+        chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(60)),
+        lease / 4,
+    )
+}
 /// Idle poll interval.
 const POLL: Duration = Duration::from_millis(500);
 
@@ -74,8 +79,7 @@ impl Worker {
         let mut idle = POLL;
         self.state.lifecycle.set_jobs_running(true);
         while !*stop.borrow() {
-            let lease_until =
-                crate::time::now() + chrono::Duration::from_std(LEASE).unwrap_or_default();
+            let lease_until = crate::time::now() + lease_and_heartbeat(&self.state).0;
             match self
                 .state
                 .store
@@ -107,11 +111,11 @@ impl Worker {
         };
         let store = self.state.store.clone();
         let (id, token) = (job.id, job.lease_token.clone());
+        let (lease, every) = lease_and_heartbeat(&self.state);
         let heartbeat = tokio::spawn(async move {
             loop {
-                tokio::time::sleep(HEARTBEAT).await;
-                let until =
-                    crate::time::now() + chrono::Duration::from_std(LEASE).unwrap_or_default();
+                tokio::time::sleep(every).await;
+                let until = crate::time::now() + lease;
                 if !matches!(store.heartbeat_job(id, &token, until).await, Ok(true)) {
                     tracing::warn!(job_id = id, "job lease lost");
                     return;
