@@ -16,7 +16,7 @@ pub mod resolve;
 
 pub use client::{Fetched, GuardedClient, Hop, Limits};
 pub use policy::{EgressPolicy, Refusal};
-pub use resolve::{GuardedResolver, Lookup, SystemLookup};
+pub use resolve::{GuardedResolver, Lookup, PinnedLookup, SystemLookup};
 
 /// Why an outbound fetch failed, as the codes of api.md §11.7. OS error text never leaves this type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

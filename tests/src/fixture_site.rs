@@ -1,4 +1,4 @@
-//! Local HTTP fixture sites for the scanner suite: real HTTP servers on 127.0.0.1 (axum in the test process)
+//! Local HTTP fixture sites for the scanner suite: real HTTP(S) servers on 127.0.0.1 (axum in the test process)
 //! that serve a route table, count what was requested, and can misbehave (redirect loops, huge bodies, slow
 //! answers). Plus the canary: a raw TCP listener that only counts connections, for SSRF tests (SSRF-5).
 
@@ -65,6 +65,10 @@ pub struct FixtureSite {
     pub addr: SocketAddr,
     hits: Arc<Mutex<Vec<String>>>,
     task: tokio::task::JoinHandle<()>,
+    /// HTTPS sites: the folder holding the PEM of the site's self-signed certificate.
+    tls: Option<tempfile::TempDir>,
+    /// The name in the site's URLs: `127.0.0.1`, or an HTTPS site's own name (pinned by `scanner.resolve`).
+    host: String,
 }
 
 impl Drop for FixtureSite {
@@ -77,11 +81,30 @@ impl FixtureSite {
     /// Starts a site; `routes` gets the site's base URL (`http://127.0.0.1:PORT`) and returns the route table
     /// (paths with their query). Unlisted paths answer 404 with a small HTML page.
     pub async fn start(routes: impl FnOnce(&str) -> HashMap<String, Route>) -> Self {
+        Self::serve(routes, None).await
+    }
+
+    /// As [`FixtureSite::start`], over HTTPS under the name `host` (`https://HOST:PORT`) with a self-signed
+    /// certificate for it. The scanner reaches it through [`FixtureSite::scanner_settings`]: the name pinned to
+    /// 127.0.0.1, the certificate trusted, `HOST:PORT` allow-listed.
+    pub async fn start_tls(
+        host: &str,
+        routes: impl FnOnce(&str) -> HashMap<String, Route>,
+    ) -> Self {
+        Self::serve(routes, Some(host)).await
+    }
+
+    async fn serve(
+        routes: impl FnOnce(&str) -> HashMap<String, Route>,
+        tls_host: Option<&str>,
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind fixture site");
         let addr = listener.local_addr().expect("fixture address");
-        let table = Arc::new(routes(&format!("http://{addr}")));
+        let host = tls_host.map_or_else(|| addr.ip().to_string(), str::to_string);
+        let scheme = if tls_host.is_some() { "https" } else { "http" };
+        let table = Arc::new(routes(&format!("{scheme}://{host}:{}", addr.port())));
         let hits = Arc::new(Mutex::new(Vec::new()));
         let seen = hits.clone();
         let app = Router::new().fallback(move |request: Request| {
@@ -111,20 +134,71 @@ impl FixtureSite {
                 response
             }
         });
+        if tls_host.is_none() {
+            let task = tokio::spawn(async move {
+                let _ = axum::serve(listener, app).await;
+            });
+            return Self {
+                addr,
+                hits,
+                task,
+                tls: None,
+                host,
+            };
+        }
+        let (acceptor, folder) = tls_acceptor(&host);
         let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
+            while let Ok((socket, _)) = listener.accept().await {
+                let (acceptor, app) = (acceptor.clone(), app.clone());
+                tokio::spawn(async move {
+                    let Ok(stream) = acceptor.accept(socket).await else {
+                        return;
+                    };
+                    let service = hyper_util::service::TowerToHyperService::new(app);
+                    let _ = hyper_util::server::conn::auto::Builder::new(
+                        hyper_util::rt::TokioExecutor::new(),
+                    )
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+                });
+            }
         });
-        Self { addr, hits, task }
+        Self {
+            addr,
+            hits,
+            task,
+            tls: Some(folder),
+            host,
+        }
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// A configuration tweak that lets the scanner reach this site: allow-listed, and for an HTTPS site its
+    /// name pinned to 127.0.0.1 and its certificate trusted.
+    pub fn scanner_settings(&self) -> impl FnOnce(&mut siloq_kernel::config::Config) + use<> {
+        let allow = self.allow_entry();
+        let pin = format!("{}={}", self.host, self.addr.ip());
+        let ca = self
+            .tls
+            .as_ref()
+            .map(|folder| folder.path().join("site.pem").display().to_string());
+        move |config| {
+            config.scanner.allow_hosts.push(allow);
+            if let Some(ca) = ca {
+                config.scanner.resolve.push(pin);
+                config.scanner.extra_ca_files.push(ca);
+            }
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`, or `https://HOST:PORT` for an HTTPS site.
     pub fn base(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}:{}", self.host, self.addr.port())
     }
 
     /// The `scanner.allow_hosts` entry of this site.
     pub fn allow_entry(&self) -> String {
-        self.addr.to_string()
+        format!("{}:{}", self.host, self.addr.port())
     }
 
     /// How often a path (with its query) was requested.
@@ -195,6 +269,26 @@ fn read_rewritten(path: &Path, origin: &str, base: &str) -> Vec<u8> {
         .expect("fixture file")
         .replace(origin, base)
         .into_bytes()
+}
+
+/// A self-signed certificate for `host`, its PEM written to a temporary folder, and a TLS acceptor serving it
+/// (HTTP/1.1 and HTTP/2 by ALPN).
+fn tls_acceptor(host: &str) -> (tokio_rustls::TlsAcceptor, tempfile::TempDir) {
+    use tokio_rustls::rustls;
+    let rcgen::CertifiedKey { cert, signing_key } =
+        rcgen::generate_simple_self_signed(vec![host.to_string()]).expect("certificate");
+    let folder = tempfile::tempdir().expect("certificate folder");
+    std::fs::write(folder.path().join("site.pem"), cert.pem()).expect("write certificate");
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(signing_key.serialize_der().into());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("TLS versions")
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.der().clone()], key)
+        .expect("server certificate");
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    (tokio_rustls::TlsAcceptor::from(Arc::new(config)), folder)
 }
 
 /// A TCP listener that accepts and counts connections and never answers (SSRF-5).

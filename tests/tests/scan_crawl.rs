@@ -45,8 +45,10 @@ fn grade(score: i64) -> &'static str {
 
 #[tokio::test]
 async fn a_full_scan_crawls_the_fixture_site_and_reports_in_both_shapes() {
-    let site = FixtureSite::start(northwind).await;
-    let (app, key) = app_for(&[&site], |_| {}).await;
+    // Under the corpus's own origin, over HTTPS, as its expectations assume (the name pinned to the loopback
+    // server, its certificate trusted).
+    let site = FixtureSite::start_tls("northwind-bikes.example", northwind).await;
+    let (app, key) = app_for(&[&site], site.scanner_settings()).await;
     let base = site.base();
     let created = app
         .start_scan(&key, full(&format!("{base}/")))
@@ -169,6 +171,7 @@ async fn a_full_scan_crawls_the_fixture_site_and_reports_in_both_shapes() {
         groups.len()
     );
     assert_eq!(report["scan_summary"]["total_pages_analyzed"], 9);
+    corpus_expectations_hold(&report, &base, score);
     let recs = report["recommendations"]
         .as_array()
         .expect("recommendations");
@@ -208,6 +211,75 @@ async fn a_full_scan_crawls_the_fixture_site_and_reports_in_both_shapes() {
         json!(["\"xml\" is not a valid choice."])
     );
     app.shutdown().await;
+}
+
+/// `site.expect.json` of the SEO corpus (fixtures README "Site fixture"): `rule` fires anywhere (a site rule
+/// or on any crawled page), `rule@/path/` fires on that page or as a site rule whose affected pages include it;
+/// the overall score lies in `score_range`.
+fn corpus_expectations_hold(report: &Value, base: &str, score: i64) {
+    let expect: Value = serde_json::from_str(
+        &std::fs::read_to_string(siloq_tests::fixtures_dir().join("seo/site.expect.json"))
+            .expect("site.expect.json"),
+    )
+    .expect("site.expect.json parses");
+    let issues = report["results"]["issues"]
+        .as_array()
+        .expect("report issues");
+    let pages = report["pages"].as_array().expect("report pages");
+    let fired = |entry: &str| -> bool {
+        let (rule, path) = match entry.split_once('@') {
+            Some((rule, path)) => (rule, Some(format!("{base}{path}"))),
+            None => (entry, None),
+        };
+        let in_report = issues.iter().any(|i| {
+            i["type"] == rule
+                && path.as_ref().is_none_or(|url| {
+                    i["details"]["urls"]
+                        .as_array()
+                        .is_some_and(|urls| urls.iter().any(|u| u == url.as_str()))
+                })
+        });
+        let on_page = pages.iter().any(|p| {
+            path.as_ref().is_none_or(|url| p["url"] == url.as_str())
+                && p["issues"]
+                    .as_array()
+                    .is_some_and(|list| list.iter().any(|i| i["type"] == rule))
+        });
+        in_report || on_page
+    };
+    let names = |key: &str| -> Vec<String> {
+        expect[key]
+            .as_array()
+            .expect(key)
+            .iter()
+            .map(|v| v.as_str().expect("entry").to_string())
+            .collect()
+    };
+    let missing: Vec<String> = names("must_fire")
+        .into_iter()
+        .filter(|e| !fired(e))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "must fire but did not: {missing:?}\n{issues:#?}"
+    );
+    let unexpected: Vec<String> = names("must_not_fire")
+        .into_iter()
+        .filter(|e| fired(e))
+        .collect();
+    assert!(
+        unexpected.is_empty(),
+        "must not fire but did: {unexpected:?}\n{issues:#?}"
+    );
+    let range = &expect["score_range"];
+    let (low, high) = (
+        range[0].as_i64().expect("low"),
+        range[1].as_i64().expect("high"),
+    );
+    assert!(
+        (low..=high).contains(&score),
+        "score {score} outside {low}..={high}: {issues:#?}"
+    );
 }
 
 #[tokio::test]

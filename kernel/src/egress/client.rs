@@ -67,8 +67,22 @@ impl GuardedClient {
         lookup: Arc<dyn Lookup>,
         limits: Limits,
     ) -> Result<Self, FetchError> {
+        Self::with_roots(policy, lookup, limits, Vec::new())
+    }
+
+    /// As [`GuardedClient::new`], also trusting the given certificate authorities (PEM).
+    pub fn with_roots(
+        policy: EgressPolicy,
+        lookup: Arc<dyn Lookup>,
+        limits: Limits,
+        extra_roots: Vec<reqwest::Certificate>,
+    ) -> Result<Self, FetchError> {
         let resolver = GuardedResolver::new(lookup, policy.exempt_names());
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        for root in extra_roots {
+            builder = builder.add_root_certificate(root);
+        }
+        let http = builder
             // A proxy would resolve names itself, outside the guard.
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())

@@ -5,7 +5,7 @@
 use super::address;
 use futures_util::future::BoxFuture;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,6 +28,54 @@ impl Lookup for SystemLookup {
             let addrs = tokio::net::lookup_host((host.as_str(), 0)).await?;
             Ok(addrs.map(|a| a.ip()).collect())
         })
+    }
+}
+
+/// Fixed addresses for some names, asked before the inner lookup (`scanner.resolve`, as curl's `--resolve`):
+/// for staging hosts without public DNS and for the suite's HTTPS fixture sites under their corpus names. What
+/// a pinned name resolves to still goes through the guard like any lookup result.
+pub struct PinnedLookup {
+    pinned: HashMap<String, Vec<IpAddr>>,
+    inner: Arc<dyn Lookup>,
+}
+
+impl PinnedLookup {
+    pub fn new(pinned: HashMap<String, Vec<IpAddr>>, inner: Arc<dyn Lookup>) -> Self {
+        Self { pinned, inner }
+    }
+
+    /// Parses `name=address` entries (one address per entry; repeat a name for more).
+    pub fn parse(entries: &[String]) -> Result<HashMap<String, Vec<IpAddr>>, String> {
+        let mut pinned: HashMap<String, Vec<IpAddr>> = HashMap::new();
+        for entry in entries {
+            let (name, ip) = entry
+                .split_once('=')
+                .ok_or_else(|| format!("{entry:?} is not name=address"))?;
+            let name = name.trim().trim_end_matches('.').to_ascii_lowercase();
+            let ip: IpAddr = ip
+                .trim()
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse()
+                .map_err(|_| format!("{entry:?}: {ip:?} is not an IP address"))?;
+            if name.is_empty() {
+                return Err(format!("{entry:?} has no name"));
+            }
+            pinned.entry(name).or_default().push(ip);
+        }
+        Ok(pinned)
+    }
+}
+
+impl Lookup for PinnedLookup {
+    fn lookup(&self, host: String) -> BoxFuture<'static, std::io::Result<Vec<IpAddr>>> {
+        match self.pinned.get(&host) {
+            Some(ips) => {
+                let ips = ips.clone();
+                Box::pin(async move { Ok(ips) })
+            }
+            None => self.inner.lookup(host),
+        }
     }
 }
 

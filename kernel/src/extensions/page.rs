@@ -33,6 +33,9 @@ pub struct PageContext {
     /// Further hosts of the site and its staging hosts (fact `analysis.site_settings`).
     pub own_hosts: Vec<String>,
     pub staging_hosts: Vec<String>,
+    /// What the caller knows of the page's internal link targets, `{url: {first, final, timed_out}}` (fact
+    /// `analysis.link_checks`); present = the `link-status` capability.
+    pub link_checks: Option<Value>,
 }
 
 /// A page ready to be lent to extensions. Cheap to share (`Arc`); immutable.
@@ -166,6 +169,9 @@ fn prepare(doc: &PageDoc, ctx: PageContext) -> PreparedPage {
     }
     if !scan {
         capabilities.push(Capability::Wordpress);
+    }
+    if ctx.link_checks.is_some() {
+        capabilities.push(Capability::LinkStatus);
     }
 
     let head = HeadData {
@@ -476,7 +482,13 @@ fn prepare(doc: &PageDoc, ctx: PageContext) -> PreparedPage {
             truncated
         },
     };
-    let facts = facts(doc, &ctx.own_hosts, &ctx.staging_hosts);
+    let mut facts = facts(doc, &ctx.own_hosts, &ctx.staging_hosts);
+    if let Some(checks) = &ctx.link_checks {
+        let text = checks.to_string();
+        if text.len() <= limits::PAGE_FACT_BYTES {
+            facts.insert("analysis.link_checks", text);
+        }
+    }
     PreparedPage {
         mode: doc.info.mode,
         capabilities,

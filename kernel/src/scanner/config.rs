@@ -9,6 +9,12 @@ pub struct ScannerConfig {
     /// Exact `host:port` pairs exempt from the address checks (tests against local servers). Empty by default;
     /// a non-empty list is logged at WARN on start.
     pub allow_hosts: Vec<String>,
+    /// PEM files of certificate authorities trusted beside the public roots (an internal CA, or the test
+    /// suite's own). Empty by default.
+    pub extra_ca_files: Vec<String>,
+    /// `name=address` pins asked before DNS, as curl's `--resolve` (staging hosts without public DNS; the test
+    /// suite's HTTPS fixtures). The egress checks still apply to the pinned address. Empty by default.
+    pub resolve: Vec<String>,
     pub user_agent: String,
     /// `max_pages` when a request leaves it out, and its upper bound.
     pub default_max_pages: i64,
@@ -43,6 +49,8 @@ impl Default for ScannerConfig {
     fn default() -> Self {
         Self {
             allow_hosts: Vec::new(),
+            extra_ca_files: Vec::new(),
+            resolve: Vec::new(),
             user_agent: "SiloqBot/1.0 (+https://siloq.ai/bot)".into(),
             default_max_pages: 25,
             max_pages_limit: 100,

@@ -2,6 +2,8 @@
 //! links from the start page, then sitemap URLs the links did not reach; a few requests at a time with a
 //! polite pause; bounded by the page limit and the time budget. The state (frontier, fetch records, robots and
 //! sitemap facts) is saved after every batch, so another instance resumes where this one stopped (JOB-4).
+//! Pages are stored as fetched and judged after the crawl (`job::finish`), when the status of every
+//! internal URL the crawl requested is known.
 
 use super::judge::{self, Edge};
 use super::robots::{RobotsFacts, Rules};
@@ -10,7 +12,7 @@ use crate::db::ScanRow;
 use crate::egress::{FetchError, GuardedClient};
 use crate::http::AppState;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::{Duration, Instant};
 use url::Url;
 
@@ -293,8 +295,8 @@ impl<'a> Crawler<'a> {
         {
             return Ok(());
         }
-        let judged =
-            judge::judge(self.state, &fetched, &queued.url, is_seed, &self.site_host).await;
+        let fetch = judge::PageFetch::new(&fetched, &queued.url, is_seed);
+        let links = judge::links_of(&fetch, &self.site_host).await;
         let position = self.crawl.analysed;
         match self
             .state
@@ -304,7 +306,7 @@ impl<'a> Crawler<'a> {
                 self.token,
                 &final_url,
                 position,
-                &judged.entry,
+                &fetch.pending_entry(),
             )
             .await
         {
@@ -314,9 +316,36 @@ impl<'a> Crawler<'a> {
         }
         self.crawl.analysed += 1;
         if self.scan.scan_type == "full" {
-            self.enqueue_links(&judged.links, queued.depth + 1);
+            self.enqueue_links(&links, queued.depth + 1);
         }
         Ok(())
+    }
+
+    /// What the crawl knows of every URL it requested (full scans), for the link checks of the pages' judgement.
+    pub fn link_checks(&self) -> Option<BTreeMap<String, judge::LinkCheck>> {
+        if self.scan.scan_type != "full" {
+            return None;
+        }
+        let checks = self
+            .crawl
+            .fetches
+            .iter()
+            .filter(|f| f.first_status.is_some() || f.timed_out)
+            .map(|f| {
+                let check = judge::LinkCheck {
+                    first: f.first_status,
+                    last: f.final_status,
+                    timed_out: f.timed_out,
+                };
+                (f.url.clone(), check)
+            })
+            .collect();
+        Some(checks)
+    }
+
+    /// The crawled host (the start page's host after redirects, without `www.`).
+    pub fn site_host(&self) -> &str {
+        &self.site_host
     }
 
     fn enqueue_links(&mut self, links: &[Edge], depth: u32) {

@@ -5,9 +5,10 @@
 //! `scanner.stuck_after_secs` is failed with `timeout`, so it never stays `processing` forever.
 
 use super::crawl::{Crawler, Stop};
+use super::judge::{self, PageFetch};
 use super::report;
 use crate::db::{NewJob, ScanOutcome, ScanRow, StoreError};
-use crate::egress::{EgressPolicy, GuardedClient, Limits, SystemLookup};
+use crate::egress::{EgressPolicy, GuardedClient, Limits, PinnedLookup, SystemLookup};
 use crate::http::AppState;
 use crate::jobs::{Handler, JobError};
 use serde_json::{Value, json};
@@ -32,15 +33,31 @@ pub async fn enqueue(state: &AppState, scan_id: i64) -> crate::db::StoreResult<(
 /// The guarded client configured from `[scanner]`.
 pub fn client(state: &AppState) -> Result<GuardedClient, crate::egress::FetchError> {
     let config = &state.config.scanner;
-    GuardedClient::new(
+    let mut roots = Vec::new();
+    for file in &config.extra_ca_files {
+        let pem = std::fs::read(file).map_err(|e| {
+            tracing::error!(file = %file, error = %e, "scanner.extra_ca_files: unreadable");
+            crate::egress::FetchError::Internal
+        })?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            tracing::error!(file = %file, error = %e, "scanner.extra_ca_files: not PEM certificates");
+            crate::egress::FetchError::Internal
+        })?;
+        roots.extend(certs);
+    }
+    // Validated with the configuration; a bad entry cannot get here.
+    let pinned =
+        PinnedLookup::parse(&config.resolve).map_err(|_| crate::egress::FetchError::Internal)?;
+    GuardedClient::with_roots(
         EgressPolicy::new(&config.allow_hosts),
-        Arc::new(SystemLookup),
+        Arc::new(PinnedLookup::new(pinned, Arc::new(SystemLookup))),
         Limits {
             connect_timeout: Duration::from_secs(config.connect_timeout_secs),
             request_timeout: Duration::from_secs(config.request_timeout_secs),
             max_redirects: config.max_redirects,
             user_agent: config.user_agent.clone(),
         },
+        roots,
     )
 }
 
@@ -124,7 +141,8 @@ pub async fn fail_if_stuck(state: &AppState, scan: &ScanRow) -> bool {
     )
 }
 
-/// Judges the site and stores the verdict; runs again with the same outcome if the attempt is repeated (JOB-5).
+/// Judges the pages (with the crawl's link checks), then the site, and stores the verdict; runs again with the
+/// same outcome if the attempt is repeated (JOB-5).
 async fn finish(
     state: &AppState,
     scan: &ScanRow,
@@ -136,7 +154,28 @@ async fn finish(
         .scan_pages(scan.id)
         .await
         .map_err(|e| JobError::retry(e.to_string()))?;
-    let pages: Vec<Value> = rows.into_iter().map(|r| r.data.0).collect();
+    let link_checks = crawler.link_checks().map(Arc::new);
+    let mut pages: Vec<Value> = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut entry = row.data.0;
+        if let Some(fetch) = entry
+            .get("fetch")
+            .and_then(|f| serde_json::from_value::<PageFetch>(f.clone()).ok())
+        {
+            entry = judge::judge(state, fetch, crawler.site_host(), link_checks.clone()).await;
+            // Judged entries replace the stored responses, so a repeated attempt judges only what is left.
+            match state
+                .store
+                .put_scan_page(scan.id, token, &row.url, row.position, &entry)
+                .await
+            {
+                Ok(true) => {}
+                Ok(false) => return Ok(()),
+                Err(e) => return Err(JobError::retry(e.to_string())),
+            }
+        }
+        pages.push(entry);
+    }
     let site = super::site::judge(state, scan, crawler, &pages).await;
     let verdict = report::build(&scan.scan_type, &scan.url, &pages, site.as_ref());
     let revision = pages.iter().find_map(|p| p["ruleset_revision"].as_i64());

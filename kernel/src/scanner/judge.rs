@@ -1,9 +1,11 @@
 //! One fetched page through the analysis and the active ruleset in scanned-page mode (seo-rules §1.2): the
-//! document model is built off the executor, the pipeline runs on the background lane of the evaluation
-//! threads, and what the report and the site rules need is kept as one JSON entry per page.
+//! crawl keeps each page's response and follows its links; once the crawl ends, every page is judged with the
+//! link checks of the whole crawl. The document model is built off the executor, the pipeline runs on the
+//! background lane of the evaluation threads, and what the report and the site rules need is kept as one JSON
+//! entry per page.
 
 use crate::analysis::{self, LinkKind, Mode, ParseInput};
-use crate::egress::Fetched;
+use crate::egress::{Fetched, Hop};
 use crate::extensions::pool::Lane;
 use crate::extensions::site::ScoredSitePage;
 use crate::extensions::wit::v1_0_0::document::{Header, HttpFacts, RedirectHop};
@@ -11,6 +13,8 @@ use crate::extensions::{PageContext, PreparedPage};
 use crate::http::AppState;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// A page's link to another page of the crawled host.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -23,60 +27,136 @@ pub struct Edge {
     pub in_main: bool,
 }
 
-/// What analysing a page produced: the stored entry and the same-host links to follow.
-pub struct Judged {
-    pub entry: Value,
-    pub links: Vec<Edge>,
+/// A fetched page waiting to be judged: the response as the crawl received it (HTML as text). It is kept in
+/// the page's `scan_pages` row while the crawl runs, because the page rules that read link checks
+/// (`links.broken_internal`, `links.to_redirect`) need the statuses of every internal URL the crawl fetched;
+/// once the crawl ends, the judged entry replaces it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct PageFetch {
+    pub final_url: String,
+    pub requested_url: String,
+    pub is_homepage: bool,
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub content_type: Option<String>,
+    pub charset: Option<String>,
+    pub redirects: Vec<Hop>,
+    pub ttfb_ms: u32,
+    pub download_ms: u32,
+    pub bytes_raw: u32,
+    pub html: String,
 }
 
-/// Analyses a fetched page. `requested` is the URL asked for; `site_host` the crawled host (without `www.`).
+impl PageFetch {
+    pub fn new(fetched: &Fetched, requested: &str, is_homepage: bool) -> PageFetch {
+        PageFetch {
+            final_url: fetched.final_url.to_string(),
+            requested_url: requested.to_string(),
+            is_homepage,
+            status: fetched.status,
+            headers: fetched.headers.clone(),
+            content_type: fetched.content_type.clone(),
+            charset: fetched.charset.clone(),
+            redirects: fetched.redirects.clone(),
+            ttfb_ms: fetched.ttfb_ms,
+            download_ms: fetched.download_ms,
+            bytes_raw: fetched.body.len().min(u32::MAX as usize) as u32,
+            html: String::from_utf8_lossy(&fetched.body).into_owned(),
+        }
+    }
+
+    /// The entry stored while the page waits for judgement.
+    pub fn pending_entry(&self) -> Value {
+        json!({"url": self.final_url, "requested_url": self.requested_url, "status_code": self.status,
+            "is_homepage": self.is_homepage, "fetch": self})
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// What the crawl knows of one requested URL (fact `analysis.link_checks`, seo-rules §4.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct LinkCheck {
+    pub first: Option<u16>,
+    #[serde(rename = "final")]
+    pub last: Option<u16>,
+    pub timed_out: bool,
+}
+
+/// The same-host links of a fetched page (the crawl follows them before any page is judged).
+pub async fn links_of(fetch: &PageFetch, site_host: &str) -> Vec<Edge> {
+    let (fetch, host) = (fetch.clone(), site_host.to_string());
+    tokio::task::spawn_blocking(move || {
+        let doc = analysis::parse(&ParseInput {
+            is_homepage: fetch.is_homepage,
+            ..ParseInput::scan(&fetch.final_url, &fetch.html)
+        });
+        page_facts(&doc, &host).1
+    })
+    .await
+    .unwrap_or_default()
+}
+
+/// Judges a fetched page through the analysis and the active ruleset. `link_checks` (full scans) holds what
+/// the crawl knows of every URL it requested; the page gets the entries of its own internal link targets.
 pub async fn judge(
     state: &AppState,
-    fetched: &Fetched,
-    requested: &str,
-    is_homepage: bool,
+    fetch: PageFetch,
     site_host: &str,
-) -> Judged {
-    let final_url = fetched.final_url.to_string();
-    let http = http_facts(fetched);
-    let html = String::from_utf8_lossy(&fetched.body).into_owned();
-    let (url, host) = (final_url.clone(), site_host.to_string());
-    let requested_url = requested.to_string();
+    link_checks: Option<Arc<BTreeMap<String, LinkCheck>>>,
+) -> Value {
+    let final_url = fetch.final_url.clone();
+    let failed = failed_entry(&fetch, "analysis_failed");
+    let host = site_host.to_string();
     let prepared = tokio::task::spawn_blocking(move || {
+        let http = http_facts(&fetch);
         let doc = analysis::parse(&ParseInput {
-            is_homepage,
-            ..ParseInput::scan(&url, &html)
+            is_homepage: fetch.is_homepage,
+            ..ParseInput::scan(&fetch.final_url, &fetch.html)
         });
-        let facts = page_facts(&doc, &host);
+        let (facts, links) = page_facts(&doc, &host);
+        let link_checks = link_checks.map(|all| {
+            let own: BTreeMap<&str, &LinkCheck> = links
+                .iter()
+                .filter_map(|l| all.get_key_value(l.to.as_str()))
+                .map(|(url, check)| (url.as_str(), check))
+                .collect();
+            json!(own)
+        });
         let prepared = PreparedPage::new(
             &doc,
             PageContext {
-                requested_url: Some(requested_url),
-                html: Some(html),
+                requested_url: Some(fetch.requested_url.clone()),
+                html: Some(fetch.html),
                 http: Some(http),
+                link_checks,
                 ..PageContext::default()
             },
         );
-        (prepared, facts)
+        (
+            prepared,
+            facts,
+            fetch.requested_url,
+            fetch.status,
+            fetch.is_homepage,
+        )
     })
     .await;
-    let (prepared, (facts, links)) = match prepared {
-        Ok(ok) => ok,
-        Err(_) => {
-            return Judged {
-                entry: failed_entry(fetched, requested, "analysis_failed"),
-                links: Vec::new(),
-            };
-        }
+    let Ok((prepared, facts, requested, status, is_homepage)) = prepared else {
+        return failed;
     };
     let result = match state.extensions.evaluate(prepared, Lane::Background).await {
         Ok(result) => result,
         Err(e) => {
             tracing::warn!(url = %final_url, error = %e, "scanned page not scored");
-            return Judged {
-                entry: failed_entry(fetched, requested, "scoring_failed"),
-                links,
-            };
+            let mut entry = failed;
+            entry["failed"] = json!("scoring_failed");
+            return entry;
         }
     };
     let issues: Vec<Value> = result.issues.iter().map(|i| i.to_json()).collect();
@@ -103,7 +183,7 @@ pub async fn judge(
     let mut entry = json!({
         "url": final_url,
         "requested_url": requested,
-        "status_code": fetched.status,
+        "status_code": status,
         "seo_score": score,
         "raw_score": raw_score,
         "grade": crate::scoring::grade(score),
@@ -124,20 +204,20 @@ pub async fn judge(
     if let (Value::Object(map), Value::Object(more)) = (&mut entry, facts) {
         map.extend(more);
     }
-    Judged { entry, links }
+    entry
 }
 
 /// An entry for a page that could not be judged (the scan goes on, JOB-6).
-pub fn failed_entry(fetched: &Fetched, requested: &str, reason: &str) -> Value {
+fn failed_entry(fetch: &PageFetch, reason: &str) -> Value {
     json!({
-        "url": fetched.final_url.to_string(), "requested_url": requested, "status_code": fetched.status,
+        "url": fetch.final_url, "requested_url": fetch.requested_url, "status_code": fetch.status,
         "seo_score": null, "grade": null, "issue_count": 0, "category_scores": crate::pages::views::null_categories(),
         "issues": [], "recommendations": [], "indexable": false, "hard_failure": false, "index_gate": false,
-        "failed": reason, "links": [],
+        "is_homepage": fetch.is_homepage, "failed": reason, "links": [],
     })
 }
 
-fn http_facts(f: &Fetched) -> HttpFacts {
+fn http_facts(f: &PageFetch) -> HttpFacts {
     HttpFacts {
         status: f.status,
         headers: f
@@ -162,7 +242,7 @@ fn http_facts(f: &Fetched) -> HttpFacts {
             .collect(),
         ttfb_ms: Some(f.ttfb_ms),
         download_ms: Some(f.download_ms),
-        bytes_raw: f.body.len().min(u32::MAX as usize) as u32,
+        bytes_raw: f.bytes_raw,
         bytes_transferred: None,
         timed_out: false,
         error: None,
