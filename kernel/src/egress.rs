@@ -1,6 +1,6 @@
 //! Outbound HTTP to destinations that users choose (security.md §9, api.md §11.7): the SSRF guard and the one
-//! hardened client every such request goes through (scan pages, robots.txt, sitemaps, redirect hops; later
-//! webhook deliveries).
+//! hardened client every such request goes through (scan pages, robots.txt, sitemaps, redirect hops, webhook
+//! deliveries).
 //!
 //! * [`address`] classifies IP addresses: only global unicast passes (SSRF-2), embedded IPv4 included.
 //! * [`policy`] checks a parsed URL before anything touches the network (SSRF-1 steps 1–7, SSRF-4 allow-list).
@@ -14,7 +14,7 @@ pub mod client;
 pub mod policy;
 pub mod resolve;
 
-pub use client::{Fetched, GuardedClient, Hop, Limits};
+pub use client::{Fetched, GuardedClient, Hop, Limits, Posted};
 pub use policy::{EgressPolicy, Refusal};
 pub use resolve::{GuardedResolver, Lookup, SystemLookup};
 
