@@ -97,10 +97,12 @@ fn duration(scan: &ScanRow) -> f64 {
     (ms / 10.0).round() / 100.0
 }
 
+/// Ends the scan `failed`; `scan.failed` is recorded in the same transaction (api.md §12.4).
 async fn fail(state: &AppState, scan: &ScanRow, token: &str, code: &str) {
+    let events = [crate::webhooks::scan_failed(scan, code)];
     if let Err(e) = state
         .store
-        .fail_scan(scan.id, Some(token), code, duration(scan))
+        .fail_scan(scan.id, Some(token), code, duration(scan), &events)
         .await
     {
         tracing::warn!(scan_id = scan.id, error = %e, "scan failure not recorded");
@@ -115,10 +117,11 @@ pub async fn fail_if_stuck(state: &AppState, scan: &ScanRow) -> bool {
     {
         return false;
     }
+    let events = [crate::webhooks::scan_failed(scan, "timeout")];
     matches!(
         state
             .store
-            .fail_scan(scan.id, None, "timeout", duration(scan))
+            .fail_scan(scan.id, None, "timeout", duration(scan), &events)
             .await,
         Ok(true)
     )
@@ -150,7 +153,13 @@ async fn finish(
         pages_analyzed: pages.len() as i64,
         duration_seconds: duration(scan),
     };
-    match state.store.complete_scan(scan.id, token, &outcome).await {
+    // `scan.completed` is recorded in the transaction that completes the scan (api.md §12.4).
+    let events = [crate::webhooks::scan_completed(scan, &outcome)];
+    match state
+        .store
+        .complete_scan(scan.id, token, &outcome, &events)
+        .await
+    {
         Ok(_) => Ok(()),
         Err(e) => Err(JobError::retry(e.to_string())),
     }
