@@ -19,6 +19,7 @@ pub(crate) mod sites;
 pub mod sqlite;
 pub(crate) mod usage_stats;
 mod users;
+pub(crate) mod webhooks;
 
 pub use api_keys::*;
 pub use error::{Constraint, StoreError, StoreResult};
@@ -38,6 +39,10 @@ pub use sessions::*;
 pub use sites::*;
 pub use usage_stats::{UsageIncrement, UsageRow, UsageStatsStore};
 pub use users::*;
+pub use webhooks::{
+    CreateEndpoint, DeliveryAttempt, WebhookDeliveryRow, WebhookEndpointRow, WebhookEndpointWrite,
+    WebhookEvent, WebhookStore, delivery_job,
+};
 
 use crate::config::DatabaseConfig;
 use std::path::PathBuf;
@@ -81,6 +86,7 @@ pub trait Store:
     + ScanStore
     + RulesetStore
     + UsageStatsStore
+    + WebhookStore
 {
 }
 pub type DynStore = Arc<dyn Store>;

@@ -121,6 +121,7 @@ fn api_routes() -> Router<AppState> {
         .merge(crate::scanner::routes())
         .merge(crate::rulesets::routes())
         .merge(crate::analytics::routes())
+        .merge(crate::webhooks::routes())
         .route("/openapi.json", get(openapi::document))
 }
 

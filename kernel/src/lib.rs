@@ -24,3 +24,4 @@ pub mod server;
 pub mod sites;
 pub mod telemetry;
 pub mod time;
+pub mod webhooks;

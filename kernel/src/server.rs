@@ -100,6 +100,10 @@ impl RunningServer {
                 .handle(
                     crate::rulesets::RESCORE_PAGES,
                     crate::rulesets::rescore::handler(),
+                )
+                .handle(
+                    crate::webhooks::DELIVER,
+                    crate::webhooks::delivery_handler(),
                 );
             let scan_worker = tokio::spawn(
                 crate::scanner::worker(serve_state.clone()).run(worker_signal.clone()),
@@ -118,6 +122,7 @@ impl RunningServer {
             });
             let cleaner = tokio::spawn(crate::auth::cleanup_loop(serve_state.clone()));
             let pruner = tokio::spawn(crate::http::rate_limit::prune_loop(serve_state.clone()));
+            let retention = tokio::spawn(crate::webhooks::retention_loop(serve_state.clone()));
             // After the signal, in-flight requests get at most `grace` to finish.
             let _ = signal.wait_for(|stop| *stop).await;
             if tokio::time::timeout(grace, server).await.is_err() {
@@ -142,6 +147,7 @@ impl RunningServer {
             flusher.abort();
             cleaner.abort();
             pruner.abort();
+            retention.abort();
             serve_state.flush_buffers().await;
             serve_state.store.close().await;
         });

@@ -19,6 +19,7 @@ pub struct Config {
     pub scanner: crate::scanner::ScannerConfig,
     pub metrics: MetricsConfig,
     pub jobs: JobsConfig,
+    pub webhooks: WebhooksConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -247,17 +248,15 @@ impl Default for JobsConfig {
     }
 }
 
-/// Outbound webhooks (api.md §12). Not yet part of `Config`: the `webhooks` module is not compiled in until its
-/// delivery is wired (see `kernel/src/webhooks.rs`), so the `[webhooks]` table is not accepted yet.
+/// Outbound webhooks (api.md §12). Destinations follow the scanner's egress policy, including its one test
+/// allow-list, `scanner.allow_hosts` (security.md SSRF-4); there is no separate webhook allow-list.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct WebhooksConfig {
     /// Accept `http://` endpoint URLs (development only). Env: `SILOQ_WEBHOOKS__ALLOW_HTTP`.
     pub allow_http: bool,
-    /// Exact `host:port` pairs exempt from the egress address checks (tests against local receivers).
-    #[serde(deserialize_with = "super::env::string_list")]
-    pub allow_hosts: Vec<String>,
-    /// Delay before each retry, seconds (api.md: 1 min, 5 min, 30 min, 2 h, 6 h, 12 h; ±20 % jitter).
+    /// Delay before each retry, seconds, ±20 % jitter; one attempt more than entries in all (api.md §12.1: 1 min,
+    /// 5 min, 30 min, 2 h, 6 h, 12 h). Only tests change it.
     pub retry_schedule_secs: Vec<u64>,
     /// A delivery succeeds on a 2xx within this many seconds.
     pub timeout_secs: u64,
@@ -271,7 +270,6 @@ impl Default for WebhooksConfig {
     fn default() -> Self {
         Self {
             allow_http: false,
-            allow_hosts: Vec::new(),
             retry_schedule_secs: vec![60, 300, 1800, 7200, 21600, 43200],
             timeout_secs: 10,
             retention_days: 30,

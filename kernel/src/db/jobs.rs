@@ -63,6 +63,14 @@ macro_rules! impl_job_writes {
     ($store:ty) => {
         impl $store {
             pub(crate) async fn enqueue_job_shared(&self, job: &$crate::db::NewJob) -> $crate::db::StoreResult<Option<i64>> {
+                Self::insert_job(&self.pool, job).await
+            }
+
+            /// Queues a job on a pool or inside a caller's transaction (work recorded with the change that causes it).
+            pub(crate) async fn insert_job<'e, E>(executor: E, job: &$crate::db::NewJob) -> $crate::db::StoreResult<Option<i64>>
+            where
+                E: sqlx::Executor<'e, Database = <$store as $crate::db::Backend>::Db>,
+            {
                 let now = $crate::time::now();
                 Ok(sqlx::query_scalar(
                     "INSERT INTO jobs (kind, payload, unique_key, run_at, max_attempts, created_at, updated_at) \
@@ -74,7 +82,7 @@ macro_rules! impl_job_writes {
                 .bind(job.run_at)
                 .bind(job.max_attempts)
                 .bind(now)
-                .fetch_optional(&self.pool)
+                .fetch_optional(executor)
                 .await?)
             }
 

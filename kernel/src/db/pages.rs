@@ -141,7 +141,13 @@ pub struct PageFilter {
 pub trait PageStore: Send + Sync {
     /// Atomic upsert by `(site_id, wp_post_id)`; also sets the page's and the site's `last_synced_at`.
     async fn upsert_page(&self, write: &PageWrite) -> StoreResult<Upserted>;
-    async fn store_page_score(&self, page: PageId, score: &StoredScore) -> StoreResult<()>;
+    /// Stores a score card and records `events` (its webhook events) in the same transaction.
+    async fn store_page_score(
+        &self,
+        page: PageId,
+        score: &StoredScore,
+        events: &[super::WebhookEvent],
+    ) -> StoreResult<()>;
     async fn page_of_site(&self, site: SiteId, page: PageId) -> StoreResult<PageRecord>;
     async fn page_of_owner(
         &self,
@@ -311,8 +317,13 @@ macro_rules! impl_page_store {
             async fn upsert_page(&self, write: &$crate::db::PageWrite) -> $crate::db::StoreResult<$crate::db::Upserted> {
                 self.upsert_page_dialect(write).await
             }
-            async fn store_page_score(&self, page: $crate::db::PageId, score: &$crate::db::StoredScore) -> $crate::db::StoreResult<()> {
-                self.store_page_score_dialect(page, score).await
+            async fn store_page_score(
+                &self,
+                page: $crate::db::PageId,
+                score: &$crate::db::StoredScore,
+                events: &[$crate::db::WebhookEvent],
+            ) -> $crate::db::StoreResult<()> {
+                self.store_page_score_dialect(page, score, events).await
             }
             async fn page_of_site(&self, site: $crate::db::SiteId, page: $crate::db::PageId) -> $crate::db::StoreResult<$crate::db::PageRecord> {
                 self.page_of_site_shared(site, page).await

@@ -81,6 +81,7 @@ super::keys::impl_api_key_store!(PgStore);
 super::scans::impl_scan_store!(PgStore);
 super::rulesets::impl_ruleset_store!(PgStore);
 super::usage_stats::impl_usage_stats_store!(PgStore);
+super::webhooks::impl_webhook_store!(PgStore);
 
 impl super::Backend for PgStore {
     type Db = sqlx::Postgres;

@@ -124,16 +124,24 @@ pub trait ScanStore: Send + Sync {
         data: &Value,
     ) -> StoreResult<bool>;
     async fn scan_pages(&self, id: i64) -> StoreResult<Vec<ScanPageRow>>;
-    async fn complete_scan(&self, id: i64, token: &str, outcome: &ScanOutcome)
-    -> StoreResult<bool>;
+    /// Ends a scan `completed` while this attempt owns it; `events` (its webhook events) are recorded in the same
+    /// transaction when it did.
+    async fn complete_scan(
+        &self,
+        id: i64,
+        token: &str,
+        outcome: &ScanOutcome,
+        events: &[super::WebhookEvent],
+    ) -> StoreResult<bool>;
     /// Ends a scan `failed`; with a token only while that attempt owns it, without one only while it has not
-    /// ended (the stuck-scan sweep).
+    /// ended (the stuck-scan sweep). `events` are recorded in the same transaction when it did.
     async fn fail_scan(
         &self,
         id: i64,
         token: Option<&str>,
         error_message: &str,
         duration_seconds: f64,
+        events: &[super::WebhookEvent],
     ) -> StoreResult<bool>;
     /// Scans created before `before` that have not ended (candidates for the `timeout` failure).
     async fn unfinished_scans_before(&self, before: DateTime<Utc>) -> StoreResult<Vec<ScanRow>>;
@@ -355,8 +363,15 @@ macro_rules! impl_scan_store {
                     .await?)
             }
 
-            async fn complete_scan(&self, id: i64, token: &str, o: &$crate::db::ScanOutcome) -> $crate::db::StoreResult<bool> {
+            async fn complete_scan(
+                &self,
+                id: i64,
+                token: &str,
+                o: &$crate::db::ScanOutcome,
+                events: &[$crate::db::WebhookEvent],
+            ) -> $crate::db::StoreResult<bool> {
                 let now = $crate::time::now();
+                let mut tx = self.begin_write().await?;
                 let done = sqlx::query(
                     "UPDATE scans SET status = 'completed', final_url = COALESCE($3, final_url), score = $4, grade = $5, \
                      category_scores = $6, report = $7, ruleset_revision = $8, pages_analyzed = $9, \
@@ -374,9 +389,14 @@ macro_rules! impl_scan_store {
                 .bind(o.pages_analyzed)
                 .bind(o.duration_seconds)
                 .bind(now)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
-                Ok(done.rows_affected() == 1)
+                let ended = done.rows_affected() == 1;
+                if ended {
+                    Self::insert_webhook_events(&mut tx, events).await?;
+                }
+                tx.commit().await?;
+                Ok(ended)
             }
 
             async fn fail_scan(
@@ -385,8 +405,10 @@ macro_rules! impl_scan_store {
                 token: Option<&str>,
                 error_message: &str,
                 duration_seconds: f64,
+                events: &[$crate::db::WebhookEvent],
             ) -> $crate::db::StoreResult<bool> {
                 let now = $crate::time::now();
+                let mut tx = self.begin_write().await?;
                 let token_clause = if token.is_some() { "AND claim_token = $5" } else { "AND $5 IS NULL" };
                 let sql = format!(
                     "UPDATE scans SET status = 'failed', error_message = $2, scan_duration_seconds = $3, completed_at = $4, \
@@ -398,9 +420,14 @@ macro_rules! impl_scan_store {
                     .bind(duration_seconds)
                     .bind(now)
                     .bind(token)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
-                Ok(done.rows_affected() == 1)
+                let ended = done.rows_affected() == 1;
+                if ended {
+                    Self::insert_webhook_events(&mut tx, events).await?;
+                }
+                tx.commit().await?;
+                Ok(ended)
             }
 
             async fn unfinished_scans_before(

@@ -82,6 +82,7 @@ super::keys::impl_api_key_store!(SqliteStore);
 super::scans::impl_scan_store!(SqliteStore);
 super::rulesets::impl_ruleset_store!(SqliteStore);
 super::usage_stats::impl_usage_stats_store!(SqliteStore);
+super::webhooks::impl_webhook_store!(SqliteStore);
 
 impl super::Backend for SqliteStore {
     type Db = sqlx::Sqlite;

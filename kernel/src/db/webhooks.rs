@@ -1,9 +1,16 @@
 //! Outbound webhook storage (api.md §12): the per-site signing secret, endpoints and the delivery log. Every
 //! query that takes a client-supplied endpoint id is scoped by the site in the same statement; callers check the
 //! site's owner first.
+//!
+//! Events are recorded like an outbox: [`impl_webhook_store`] gives each backend `insert_webhook_events`, which
+//! other stores call inside the transaction of the change that causes the event (a score stored, a scan ended),
+//! so an event is never lost between the change and its delivery records (api.md §12.4). One delivery row per
+//! subscribed active endpoint, its body fixed at once (retries send the same bytes), and its first attempt queued
+//! as a job in the same transaction.
 
 use super::{SiteId, StoreResult};
 use chrono::{DateTime, Utc};
+use serde_json::Value;
 
 /// An endpoint row.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -20,6 +27,36 @@ pub struct WebhookEndpointRow {
     pub last_delivery_status: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl WebhookEndpointRow {
+    /// True when the endpoint's `events` (a JSON array) names `event` or `*`.
+    pub fn subscribes(&self, event: &str) -> bool {
+        serde_json::from_str::<Vec<String>>(&self.events)
+            .unwrap_or_default()
+            .iter()
+            .any(|e| e == "*" || e == event)
+    }
+}
+
+/// An event of a site (api.md §12.4), delivered to each of its active endpoints that subscribes to it.
+#[derive(Debug, Clone)]
+pub struct WebhookEvent {
+    pub site_id: SiteId,
+    pub event: &'static str,
+    pub data: Value,
+}
+
+/// What creating an endpoint did.
+#[derive(Debug)]
+pub enum CreateEndpoint {
+    /// Created; `secret_generated` when the site had no signing secret and the one offered was stored.
+    Created {
+        row: Box<WebhookEndpointRow>,
+        secret_generated: bool,
+    },
+    /// The site already has the maximum number of endpoints.
+    LimitReached,
 }
 
 /// The writable fields of an endpoint, already validated.
@@ -76,13 +113,17 @@ pub trait WebhookStore: Send + Sync {
         secret: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<()>;
-    async fn count_webhook_endpoints(&self, site: SiteId) -> StoreResult<i64>;
+    /// Inserts an endpoint when the site has fewer than `max` (one transaction, the site row locked, so
+    /// concurrent creations cannot pass the cap together); stores `new_secret` as the site's signing secret when
+    /// it has none yet.
     async fn create_webhook_endpoint(
         &self,
         site: SiteId,
         data: &WebhookEndpointWrite,
+        max: i64,
+        new_secret: &str,
         at: DateTime<Utc>,
-    ) -> StoreResult<WebhookEndpointRow>;
+    ) -> StoreResult<CreateEndpoint>;
     async fn webhook_endpoint(&self, site: SiteId, id: i64) -> StoreResult<WebhookEndpointRow>;
     async fn list_webhook_endpoints(
         &self,
@@ -90,8 +131,6 @@ pub trait WebhookStore: Send + Sync {
         limit: i64,
         offset: i64,
     ) -> StoreResult<(i64, Vec<WebhookEndpointRow>)>;
-    /// Active endpoints of a site (event filtering happens in the caller).
-    async fn active_webhook_endpoints(&self, site: SiteId) -> StoreResult<Vec<WebhookEndpointRow>>;
     async fn update_webhook_endpoint(
         &self,
         site: SiteId,
@@ -101,28 +140,28 @@ pub trait WebhookStore: Send + Sync {
     ) -> StoreResult<WebhookEndpointRow>;
     /// Deletes the endpoint and (by cascade) its deliveries, pending ones included.
     async fn delete_webhook_endpoint(&self, site: SiteId, id: i64) -> StoreResult<bool>;
-    async fn create_webhook_delivery(
+    /// Records events that no other write carries (one transaction).
+    async fn record_webhook_events(&self, events: &[WebhookEvent]) -> StoreResult<()>;
+    /// Records one delivery of `event` to this endpoint whether or not it is active or subscribed (the `ping`
+    /// of the test route) and queues its first attempt; returns the delivery id.
+    async fn queue_webhook_delivery(
         &self,
         endpoint: &WebhookEndpointRow,
         event: &str,
-        payload: &str,
-        at: DateTime<Utc>,
+        data: &Value,
     ) -> StoreResult<i64>;
-    /// Sets the body of a delivery just created (the body names the delivery's own id).
-    async fn set_webhook_delivery_payload(&self, id: i64, payload: &str) -> StoreResult<()>;
     /// The delivery and its endpoint (for an attempt); `NotFound` once deleted.
     async fn webhook_delivery(
         &self,
         id: i64,
     ) -> StoreResult<(WebhookDeliveryRow, WebhookEndpointRow)>;
-    /// Records an attempt on the delivery and on its endpoint (`last_delivery_*`).
-    async fn record_webhook_attempt(&self, attempt: &DeliveryAttempt) -> StoreResult<()>;
-    /// Deactivates an endpoint (`410 Gone`).
-    async fn disable_webhook_endpoint(
+    /// Records an attempt on the delivery and on its endpoint (`last_delivery_*`); `disable` deactivates the
+    /// endpoint with that reason (`410 Gone`); `retry` queues the next attempt. One transaction.
+    async fn record_webhook_attempt(
         &self,
-        id: i64,
-        reason: &str,
-        at: DateTime<Utc>,
+        attempt: &DeliveryAttempt,
+        disable: Option<&str>,
+        retry: Option<&super::NewJob>,
     ) -> StoreResult<()>;
     async fn list_webhook_deliveries(
         &self,
@@ -140,20 +179,87 @@ pub(crate) const ENDPOINT_COLUMNS: &str = "id, site_id, url, description, events
 pub(crate) const DELIVERY_COLUMNS: &str = "id, endpoint_id, site_id, event, payload, status, attempts, \
      response_status, response_body, error, next_attempt_at, last_attempt_at, created_at";
 
+/// The first attempt of a delivery, or the next one after a failure (`attempt` counts those already made).
+pub fn delivery_job(id: i64, attempt: i64, run_at: DateTime<Utc>) -> super::NewJob {
+    let kind = crate::webhooks::DELIVER;
+    super::NewJob {
+        kind: kind.into(),
+        payload: serde_json::json!({ "delivery_id": id }),
+        unique_key: Some(format!("{kind}:{id}:{attempt}")),
+        run_at,
+        max_attempts: 3,
+    }
+}
+
+/// Implements [`WebhookStore`] and the in-transaction `insert_webhook_events`; the backend must offer
+/// `begin_write()` and `insert_job()`.
 macro_rules! impl_webhook_store {
     ($store:ty) => {
+        impl $store {
+            /// Records `events` inside the caller's transaction: one delivery per active endpoint of the event's site
+            /// that subscribes to it, each with its first attempt queued.
+            pub(crate) async fn insert_webhook_events(
+                tx: &mut sqlx::Transaction<'static, <$store as $crate::db::Backend>::Db>,
+                events: &[$crate::db::WebhookEvent],
+            ) -> $crate::db::StoreResult<()> {
+                let now = $crate::time::now();
+                let mut endpoints: Vec<$crate::db::WebhookEndpointRow> = Vec::new();
+                let mut loaded: Option<$crate::db::SiteId> = None;
+                for event in events {
+                    if loaded != Some(event.site_id) {
+                        let sql = format!(
+                            "SELECT {} FROM webhook_endpoints WHERE site_id = $1 AND is_active = $2 ORDER BY id",
+                            $crate::db::webhooks::ENDPOINT_COLUMNS
+                        );
+                        endpoints = sqlx::query_as(&sql).bind(event.site_id).bind(true).fetch_all(&mut **tx).await?;
+                        loaded = Some(event.site_id);
+                    }
+                    for endpoint in endpoints.iter().filter(|e| e.subscribes(event.event)) {
+                        Self::insert_delivery(tx, endpoint, event.event, &event.data, now).await?;
+                    }
+                }
+                Ok(())
+            }
+
+            /// One delivery row with its exact body (which names the delivery's own id) and its first attempt.
+            async fn insert_delivery(
+                tx: &mut sqlx::Transaction<'static, <$store as $crate::db::Backend>::Db>,
+                endpoint: &$crate::db::WebhookEndpointRow,
+                event: &str,
+                data: &serde_json::Value,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::db::StoreResult<i64> {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO webhook_deliveries (endpoint_id, site_id, event, payload, status, attempts, \
+                     next_attempt_at, created_at) VALUES ($1, $2, $3, '', 'pending', 0, $4, $4) RETURNING id",
+                )
+                .bind(endpoint.id)
+                .bind(endpoint.site_id)
+                .bind(event)
+                .bind(now)
+                .fetch_one(&mut **tx)
+                .await?;
+                let body = $crate::webhooks::envelope(id, endpoint.site_id, event, now, data);
+                sqlx::query("UPDATE webhook_deliveries SET payload = $1 WHERE id = $2")
+                    .bind(body)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                Self::insert_job(&mut **tx, &$crate::db::webhooks::delivery_job(id, 0, now)).await?;
+                Ok(id)
+            }
+        }
+
         #[async_trait::async_trait]
         impl $crate::db::WebhookStore for $store {
             async fn webhook_secret(
                 &self,
                 site: $crate::db::SiteId,
             ) -> $crate::db::StoreResult<Option<(String, chrono::DateTime<chrono::Utc>)>> {
-                Ok(sqlx::query_as(
-                    "SELECT secret, updated_at FROM webhook_secrets WHERE site_id = $1",
-                )
-                .bind(site)
-                .fetch_optional(&self.pool)
-                .await?)
+                Ok(sqlx::query_as("SELECT secret, updated_at FROM webhook_secrets WHERE site_id = $1")
+                    .bind(site)
+                    .fetch_optional(&self.pool)
+                    .await?)
             }
 
             async fn set_webhook_secret(
@@ -174,28 +280,48 @@ macro_rules! impl_webhook_store {
                 Ok(())
             }
 
-            async fn count_webhook_endpoints(
-                &self,
-                site: $crate::db::SiteId,
-            ) -> $crate::db::StoreResult<i64> {
-                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM webhook_endpoints WHERE site_id = $1")
-                    .bind(site)
-                    .fetch_one(&self.pool)
-                    .await?)
-            }
-
             async fn create_webhook_endpoint(
                 &self,
                 site: $crate::db::SiteId,
                 data: &$crate::db::WebhookEndpointWrite,
+                max: i64,
+                new_secret: &str,
                 at: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::db::StoreResult<$crate::db::WebhookEndpointRow> {
+            ) -> $crate::db::StoreResult<$crate::db::CreateEndpoint> {
+                let mut tx = self.begin_write().await?;
+                // Lock the site row (PostgreSQL) so concurrent creations cannot both pass the cap.
+                let locked: Option<i64> = sqlx::query_scalar(&format!(
+                    "SELECT id FROM sites WHERE id = $1{}",
+                    <$store as $crate::db::Backend>::LOCK_ROW
+                ))
+                .bind(site)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if locked.is_none() {
+                    return Err($crate::db::StoreError::NotFound);
+                }
+                let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_endpoints WHERE site_id = $1")
+                    .bind(site)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if count >= max {
+                    return Ok($crate::db::CreateEndpoint::LimitReached);
+                }
+                let generated = sqlx::query(
+                    "INSERT INTO webhook_secrets (site_id, secret, updated_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (site_id) DO NOTHING",
+                )
+                .bind(site)
+                .bind(new_secret)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
                 let sql = format!(
                     "INSERT INTO webhook_endpoints (site_id, url, description, events, is_active, disabled_reason, \
                      created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING {}",
                     $crate::db::webhooks::ENDPOINT_COLUMNS
                 );
-                Ok(sqlx::query_as(&sql)
+                let row = sqlx::query_as(&sql)
                     .bind(site)
                     .bind(&data.url)
                     .bind(&data.description)
@@ -203,8 +329,13 @@ macro_rules! impl_webhook_store {
                     .bind(data.is_active)
                     .bind(&data.disabled_reason)
                     .bind(at)
-                    .fetch_one(&self.pool)
-                    .await?)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok($crate::db::CreateEndpoint::Created {
+                    row: Box::new(row),
+                    secret_generated: generated.rows_affected() == 1,
+                })
             }
 
             async fn webhook_endpoint(
@@ -225,11 +356,10 @@ macro_rules! impl_webhook_store {
                 limit: i64,
                 offset: i64,
             ) -> $crate::db::StoreResult<(i64, Vec<$crate::db::WebhookEndpointRow>)> {
-                let count: i64 =
-                    sqlx::query_scalar("SELECT COUNT(*) FROM webhook_endpoints WHERE site_id = $1")
-                        .bind(site)
-                        .fetch_one(&self.pool)
-                        .await?;
+                let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_endpoints WHERE site_id = $1")
+                    .bind(site)
+                    .fetch_one(&self.pool)
+                    .await?;
                 let sql = format!(
                     "SELECT {} FROM webhook_endpoints WHERE site_id = $1 \
                      ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
@@ -242,17 +372,6 @@ macro_rules! impl_webhook_store {
                     .fetch_all(&self.pool)
                     .await?;
                 Ok((count, rows))
-            }
-
-            async fn active_webhook_endpoints(
-                &self,
-                site: $crate::db::SiteId,
-            ) -> $crate::db::StoreResult<Vec<$crate::db::WebhookEndpointRow>> {
-                let sql = format!(
-                    "SELECT {} FROM webhook_endpoints WHERE site_id = $1 AND is_active = $2 ORDER BY id",
-                    $crate::db::webhooks::ENDPOINT_COLUMNS
-                );
-                Ok(sqlx::query_as(&sql).bind(site).bind(true).fetch_all(&self.pool).await?)
             }
 
             async fn update_webhook_endpoint(
@@ -293,37 +412,26 @@ macro_rules! impl_webhook_store {
                 Ok(done.rows_affected() > 0)
             }
 
-            async fn create_webhook_delivery(
+            async fn record_webhook_events(
+                &self,
+                events: &[$crate::db::WebhookEvent],
+            ) -> $crate::db::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                Self::insert_webhook_events(&mut tx, events).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn queue_webhook_delivery(
                 &self,
                 endpoint: &$crate::db::WebhookEndpointRow,
                 event: &str,
-                payload: &str,
-                at: chrono::DateTime<chrono::Utc>,
+                data: &serde_json::Value,
             ) -> $crate::db::StoreResult<i64> {
-                Ok(sqlx::query_scalar(
-                    "INSERT INTO webhook_deliveries (endpoint_id, site_id, event, payload, status, attempts, \
-                     next_attempt_at, created_at) VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5) RETURNING id",
-                )
-                .bind(endpoint.id)
-                .bind(endpoint.site_id)
-                .bind(event)
-                .bind(payload)
-                .bind(at)
-                .fetch_one(&self.pool)
-                .await?)
-            }
-
-            async fn set_webhook_delivery_payload(
-                &self,
-                id: i64,
-                payload: &str,
-            ) -> $crate::db::StoreResult<()> {
-                sqlx::query("UPDATE webhook_deliveries SET payload = $1 WHERE id = $2")
-                    .bind(payload)
-                    .bind(id)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
+                let mut tx = self.begin_write().await?;
+                let id = Self::insert_delivery(&mut tx, endpoint, event, data, $crate::time::now()).await?;
+                tx.commit().await?;
+                Ok(id)
             }
 
             async fn webhook_delivery(
@@ -336,22 +444,17 @@ macro_rules! impl_webhook_store {
                 );
                 let delivery: $crate::db::WebhookDeliveryRow =
                     sqlx::query_as(&sql).bind(id).fetch_one(&self.pool).await?;
-                let sql = format!(
-                    "SELECT {} FROM webhook_endpoints WHERE id = $1",
-                    $crate::db::webhooks::ENDPOINT_COLUMNS
-                );
-                let endpoint = sqlx::query_as(&sql)
-                    .bind(delivery.endpoint_id)
-                    .fetch_one(&self.pool)
-                    .await?;
+                let endpoint = self.webhook_endpoint(delivery.site_id, delivery.endpoint_id).await?;
                 Ok((delivery, endpoint))
             }
 
             async fn record_webhook_attempt(
                 &self,
                 attempt: &$crate::db::DeliveryAttempt,
+                disable: Option<&str>,
+                retry: Option<&$crate::db::NewJob>,
             ) -> $crate::db::StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let endpoint: Option<i64> = sqlx::query_scalar(
                     "UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, response_status = $2, \
                      response_body = $3, error = $4, next_attempt_at = $5, last_attempt_at = $6 \
@@ -366,37 +469,33 @@ macro_rules! impl_webhook_store {
                 .bind(attempt.delivery_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-                if let Some(endpoint) = endpoint {
-                    // The endpoint shows the outcome of its latest attempt: `failed` while retries are pending.
-                    let shown = if attempt.status == "succeeded" { "succeeded" } else { "failed" };
-                    sqlx::query(
-                        "UPDATE webhook_endpoints SET last_delivery_at = $1, last_delivery_status = $2 WHERE id = $3",
-                    )
+                // Deleted meanwhile (with its endpoint): nothing to record, nothing to retry.
+                let Some(endpoint) = endpoint else {
+                    return Ok(());
+                };
+                // The endpoint shows the outcome of its latest attempt: `failed` while retries are pending.
+                let shown = if attempt.status == "succeeded" { "succeeded" } else { "failed" };
+                sqlx::query("UPDATE webhook_endpoints SET last_delivery_at = $1, last_delivery_status = $2 WHERE id = $3")
                     .bind(attempt.at)
                     .bind(shown)
                     .bind(endpoint)
                     .execute(&mut *tx)
                     .await?;
+                if let Some(reason) = disable {
+                    sqlx::query(
+                        "UPDATE webhook_endpoints SET is_active = $1, disabled_reason = $2, updated_at = $3 WHERE id = $4",
+                    )
+                    .bind(false)
+                    .bind(reason)
+                    .bind(attempt.at)
+                    .bind(endpoint)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                if let Some(job) = retry {
+                    Self::insert_job(&mut *tx, job).await?;
                 }
                 tx.commit().await?;
-                Ok(())
-            }
-
-            async fn disable_webhook_endpoint(
-                &self,
-                id: i64,
-                reason: &str,
-                at: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::db::StoreResult<()> {
-                sqlx::query(
-                    "UPDATE webhook_endpoints SET is_active = $1, disabled_reason = $2, updated_at = $3 WHERE id = $4",
-                )
-                .bind(false)
-                .bind(reason)
-                .bind(at)
-                .bind(id)
-                .execute(&self.pool)
-                .await?;
                 Ok(())
             }
 

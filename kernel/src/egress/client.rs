@@ -1,6 +1,7 @@
 //! The one client for user-chosen destinations (security.md SSRF-1, SSRF-6, SSRF-7): redirects are followed
 //! here, hop by hop, each hop checked by the policy before it is requested; names go through the guarded
 //! resolver; bodies are streamed under a cap and a deadline; failures become one of the §11.7 codes.
+//! [`GuardedClient::post`] is the single-hop form for webhook deliveries (api.md §12.1: redirects not followed).
 
 use super::resolve::{DestinationBlocked, DnsFailed, GuardedResolver, Lookup};
 use super::{EgressPolicy, FetchError};
@@ -50,6 +51,14 @@ impl Fetched {
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
+}
+
+/// The answer to a [`GuardedClient::post`]: its status and the first bytes of its body.
+#[derive(Debug, Clone)]
+pub struct Posted {
+    pub status: u16,
+    /// At most the `cap` given to `post`.
+    pub body: Vec<u8>,
 }
 
 /// The guarded client. Cheap to clone.
@@ -147,6 +156,39 @@ impl GuardedClient {
                 }
             }
         }
+    }
+
+    /// POST `body` to `url` once: the policy checks the URL, the name goes through the guarded resolver, and a 3xx
+    /// answer is returned as it is (never followed). `request_timeout` bounds the whole exchange; at most `cap`
+    /// bytes of the answer's body are read (an error while reading it keeps what arrived).
+    pub async fn post(
+        &self,
+        url: &Url,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+        cap: usize,
+    ) -> Result<Posted, FetchError> {
+        self.policy.check(url).map_err(|_| FetchError::Blocked)?;
+        let exchange = async {
+            let mut request = self.http.post(url.clone()).body(body);
+            for (name, value) in headers {
+                request = request.header(*name, *value);
+            }
+            let mut response = request.send().await.map_err(|e| classify(&e))?;
+            let status = response.status().as_u16();
+            let mut kept = Vec::new();
+            while kept.len() < cap {
+                match response.chunk().await {
+                    Ok(Some(chunk)) => kept.extend_from_slice(&chunk),
+                    Ok(None) | Err(_) => break,
+                }
+            }
+            kept.truncate(cap);
+            Ok(Posted { status, body: kept })
+        };
+        tokio::time::timeout(self.limits.request_timeout, exchange)
+            .await
+            .map_err(|_| FetchError::Timeout)?
     }
 
     async fn one_hop(

@@ -19,7 +19,7 @@ use std::sync::LazyLock;
 use std::time::Instant;
 
 /// Job kinds whose queue depth `/metrics` reports. A capability that adds a job kind appends it here.
-pub const JOB_KINDS: &[&str] = &[crate::jobs::RESCORE_PAGE];
+pub const JOB_KINDS: &[&str] = &[crate::jobs::RESCORE_PAGE, crate::webhooks::DELIVER];
 
 const LATENCY_BUCKETS: &[f64] = &[
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,

@@ -28,8 +28,8 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(
         title = "Siloq API",
-        description = "The Siloq SEO platform: accounts, sites, site API keys, page sync and scoring, usage \
-                       analytics and operations endpoints. Paths answer with and without their trailing slash.",
+        description = "The Siloq SEO platform: accounts, sites, site API keys, page sync and scoring, webhooks, \
+                       usage analytics and operations endpoints. Paths answer with and without their trailing slash.",
         license(name = "MIT"),
     ),
     paths(
@@ -37,6 +37,9 @@ use utoipa::{Modify, OpenApi};
         paths::me, paths::me_update, paths::verify,
         paths::sites_list, paths::sites_create, paths::sites_get, paths::sites_put, paths::sites_patch,
         paths::sites_delete, paths::sites_overview, paths::sites_usage,
+        paths::webhooks_list, paths::webhooks_create, paths::webhooks_get, paths::webhooks_put,
+        paths::webhooks_patch, paths::webhooks_delete, paths::webhooks_test, paths::webhooks_deliveries,
+        paths::webhook_secret, paths::webhook_secret_rotate,
         paths::keys_list, paths::keys_create, paths::keys_get, paths::keys_put, paths::keys_patch,
         paths::keys_delete, paths::keys_rotate, paths::keys_usage,
         paths::pages_sync, paths::pages_seo_data, paths::pages_list, paths::pages_get, paths::pages_seo,
@@ -60,6 +63,7 @@ use utoipa::{Modify, OpenApi};
         (name = "scans", description = "Website scans and their reports (api.md §11)"),
         (name = "extensions", description = "Staff: extension components (api.md §14)"),
         (name = "rulesets", description = "Staff: ruleset revisions, activation, rollback, preview (api.md §14)"),
+        (name = "webhooks", description = "Outbound webhooks: endpoints, delivery log, signing secret (api.md §12)"),
         (name = "usage", description = "API usage analytics (api.md §13)"),
         (name = "operations", description = "Health, readiness, metrics and this document (api.md §15)"),
     ),

@@ -22,7 +22,7 @@ pub async fn sync_page(
     let upserted = state.store.upsert_page(&write).await?;
     let page = state.store.page_of_site(key.site_id, upserted.id).await?;
     let seo = state.store.seo_data(page.id).await?;
-    let scored = score_or_requeue(&state, &page, seo.as_ref()).await;
+    let scored = score_or_requeue(&state, &page, seo.as_ref(), Some(upserted.created)).await;
     let status = if upserted.created {
         StatusCode::CREATED
     } else {
@@ -50,7 +50,7 @@ pub async fn sync_seo_data(
     let page = state.store.page_of_site(key.site_id, PageId(id)).await?;
     let metrics = seo_data::validate(&body)?;
     let (record, created) = state.store.upsert_seo_data(page.id, &metrics).await?;
-    let scored = score_or_requeue(&state, &page, Some(&record)).await;
+    let scored = score_or_requeue(&state, &page, Some(&record), None).await;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -119,16 +119,28 @@ pub async fn toggle_money_page(
 
 /// Scores a page; when scoring fails or has to wait too long for an evaluation thread, a background job scores
 /// it later (api.md §9.1, extensions.md §4.5) and the write that triggered it still succeeds.
+///
+/// A sync's `page.synced` event carries the new score, so it is recorded with the score, in the transaction that
+/// stores it. When scoring is deferred it is recorded here on its own, with the previous score, just after the
+/// page upsert and before the answer: an instance that stops in between never answers, and the plugin's retry
+/// of the sync records it then.
 async fn score_or_requeue(
     state: &AppState,
     page: &crate::db::PageRecord,
     seo: Option<&crate::db::SeoDataRecord>,
+    synced: Option<bool>,
 ) -> Option<crate::db::StoredScore> {
-    let scored = pipeline::score_and_store(state, page, seo).await;
-    if scored.is_none()
-        && let Err(e) = crate::jobs::enqueue_rescore(state, page.site_id.0, page.id.0).await
-    {
-        tracing::warn!(page_id = page.id.0, error = %e, "re-score job not queued");
+    let scored = pipeline::score_and_store(state, page, seo, synced).await;
+    if scored.is_none() {
+        if let Err(e) = crate::jobs::enqueue_rescore(state, page.site_id.0, page.id.0).await {
+            tracing::warn!(page_id = page.id.0, error = %e, "re-score job not queued");
+        }
+        let events = crate::webhooks::page_events(page, synced, None);
+        if !events.is_empty()
+            && let Err(e) = state.store.record_webhook_events(&events).await
+        {
+            tracing::warn!(page_id = page.id.0, error = %e, "page.synced webhook event not recorded");
+        }
     }
     scored
 }

@@ -19,13 +19,15 @@ use serde_json::{Value, json};
 
 /// Scores a page on the interactive lane and stores the result. `None` when it was not scored now (no
 /// evaluation thread within `extensions.queue_wait_ms`, or a failure): the sync still succeeds (api.md §9.1)
-/// and the caller queues a re-score.
+/// and the caller queues a re-score. `synced` is `Some(created)` when the scoring belongs to a `POST /pages/sync/`
+/// (its `page.synced` event is then recorded with the score).
 pub async fn score_and_store(
     state: &AppState,
     page: &PageRecord,
     seo: Option<&SeoDataRecord>,
+    synced: Option<bool>,
 ) -> Option<StoredScore> {
-    score_and_store_on(state, page, seo, Lane::Interactive).await
+    score_and_store_on(state, page, seo, synced, Lane::Interactive).await
 }
 
 /// [`score_and_store`] on the background lane (re-scoring after an activation waits as long as it takes).
@@ -34,7 +36,7 @@ pub async fn score_and_store_background(
     page: &PageRecord,
     seo: Option<&SeoDataRecord>,
 ) -> Option<StoredScore> {
-    score_and_store_on(state, page, seo, Lane::Background).await
+    score_and_store_on(state, page, seo, None, Lane::Background).await
 }
 
 /// The prepared page of a stored page, built off the executor (previews score it under two rulesets).
@@ -57,6 +59,7 @@ async fn score_and_store_on(
     state: &AppState,
     page: &PageRecord,
     seo: Option<&SeoDataRecord>,
+    synced: Option<bool>,
     lane: Lane,
 ) -> Option<StoredScore> {
     let site = match state.store.site_summary(page.site_id).await {
@@ -95,7 +98,14 @@ async fn score_and_store_on(
         );
     }
     let stored = stored_score(page, &result, measurements, search_text);
-    match state.store.store_page_score(page.id, &stored).await {
+    // `page.scored` (and a sync's `page.synced`) are recorded in the transaction that stores the score
+    // (api.md §12.4); `page` is the row as it was before, so the event can name the previous score.
+    let events = crate::webhooks::page_events(page, synced, Some(&stored));
+    match state
+        .store
+        .store_page_score(page.id, &stored, &events)
+        .await
+    {
         Ok(()) => Some(stored),
         Err(e) => {
             tracing::warn!(page_id = page.id.0, error = %e, "score not stored");
@@ -298,7 +308,7 @@ pub fn rescore_handler() -> crate::jobs::Handler {
                 .seo_data(record.id)
                 .await
                 .map_err(|e| crate::jobs::JobError::retry(e.to_string()))?;
-            match score_and_store_on(&state, &record, seo.as_ref(), Lane::Background).await {
+            match score_and_store_on(&state, &record, seo.as_ref(), None, Lane::Background).await {
                 Some(_) => Ok(()),
                 None => Err(crate::jobs::JobError::retry("scoring failed")),
             }

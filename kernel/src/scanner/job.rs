@@ -8,7 +8,7 @@ use super::crawl::{Crawler, Stop};
 use super::judge::{self, PageFetch};
 use super::report;
 use crate::db::{NewJob, ScanOutcome, ScanRow, StoreError};
-use crate::egress::{EgressPolicy, GuardedClient, Limits, PinnedLookup, SystemLookup};
+use crate::egress::{GuardedClient, Limits};
 use crate::http::AppState;
 use crate::jobs::{Handler, JobError};
 use serde_json::{Value, json};
@@ -33,31 +33,14 @@ pub async fn enqueue(state: &AppState, scan_id: i64) -> crate::db::StoreResult<(
 /// The guarded client configured from `[scanner]`.
 pub fn client(state: &AppState) -> Result<GuardedClient, crate::egress::FetchError> {
     let config = &state.config.scanner;
-    let mut roots = Vec::new();
-    for file in &config.extra_ca_files {
-        let pem = std::fs::read(file).map_err(|e| {
-            tracing::error!(file = %file, error = %e, "scanner.extra_ca_files: unreadable");
-            crate::egress::FetchError::Internal
-        })?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-            tracing::error!(file = %file, error = %e, "scanner.extra_ca_files: not PEM certificates");
-            crate::egress::FetchError::Internal
-        })?;
-        roots.extend(certs);
-    }
-    // Validated with the configuration; a bad entry cannot get here.
-    let pinned =
-        PinnedLookup::parse(&config.resolve).map_err(|_| crate::egress::FetchError::Internal)?;
-    GuardedClient::with_roots(
-        EgressPolicy::new(&config.allow_hosts),
-        Arc::new(PinnedLookup::new(pinned, Arc::new(SystemLookup))),
+    crate::egress::configured_client(
+        config,
         Limits {
             connect_timeout: Duration::from_secs(config.connect_timeout_secs),
             request_timeout: Duration::from_secs(config.request_timeout_secs),
             max_redirects: config.max_redirects,
             user_agent: config.user_agent.clone(),
         },
-        roots,
     )
 }
 
@@ -114,10 +97,12 @@ fn duration(scan: &ScanRow) -> f64 {
     (ms / 10.0).round() / 100.0
 }
 
+/// Ends the scan `failed`; `scan.failed` is recorded in the same transaction (api.md §12.4).
 async fn fail(state: &AppState, scan: &ScanRow, token: &str, code: &str) {
+    let events = [crate::webhooks::scan_failed(scan, code)];
     if let Err(e) = state
         .store
-        .fail_scan(scan.id, Some(token), code, duration(scan))
+        .fail_scan(scan.id, Some(token), code, duration(scan), &events)
         .await
     {
         tracing::warn!(scan_id = scan.id, error = %e, "scan failure not recorded");
@@ -132,10 +117,11 @@ pub async fn fail_if_stuck(state: &AppState, scan: &ScanRow) -> bool {
     {
         return false;
     }
+    let events = [crate::webhooks::scan_failed(scan, "timeout")];
     matches!(
         state
             .store
-            .fail_scan(scan.id, None, "timeout", duration(scan))
+            .fail_scan(scan.id, None, "timeout", duration(scan), &events)
             .await,
         Ok(true)
     )
@@ -189,7 +175,13 @@ async fn finish(
         pages_analyzed: pages.len() as i64,
         duration_seconds: duration(scan),
     };
-    match state.store.complete_scan(scan.id, token, &outcome).await {
+    // `scan.completed` is recorded in the transaction that completes the scan (api.md §12.4).
+    let events = [crate::webhooks::scan_completed(scan, &outcome)];
+    match state
+        .store
+        .complete_scan(scan.id, token, &outcome, &events)
+        .await
+    {
         Ok(_) => Ok(()),
         Err(e) => Err(JobError::retry(e.to_string())),
     }

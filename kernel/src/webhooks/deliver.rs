@@ -1,15 +1,17 @@
 //! One delivery attempt, run as a durable job (`webhook.deliver`, payload `{"delivery_id": N}`).
 //!
-//! Success is a 2xx within `webhooks.timeout_secs` (10 s); redirects are not followed and count as failures. After
-//! a failure the next attempt is queued as a new job at the schedule's delay (±20 % jitter), 7 attempts in all;
-//! `410 Gone` stops retrying and deactivates the endpoint; a blocked destination fails at once.
+//! The POST goes through the scanner's guarded client (`crate::egress`, security.md §9): the egress policy checks
+//! the URL, names resolve through the guarded resolver and the connection goes only to an address that passed;
+//! no proxy, no redirects followed (a 3xx is a failure). Success is a 2xx within `webhooks.timeout_secs`. After a
+//! failure the next attempt is queued at the schedule's delay (±20 % jitter), 7 attempts in all with the default
+//! schedule; `410 Gone` stops retrying and deactivates the endpoint; a blocked destination fails at once.
 
-use super::guard::{AddressPolicy, EgressError, EgressGuard};
-use crate::db::{DeliveryAttempt, NewJob, StoreError, WebhookDeliveryRow, WebhookEndpointRow};
+use crate::db::{DeliveryAttempt, StoreError, WebhookDeliveryRow, WebhookEndpointRow};
+use crate::egress::{FetchError, GuardedClient, Limits};
 use crate::http::AppState;
 use crate::jobs::{Handler, JobError};
 use rand::Rng as _;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -32,6 +34,7 @@ pub fn delivery_handler() -> Handler {
 }
 
 /// What an attempt ended with.
+#[derive(Debug, PartialEq, Eq)]
 enum Outcome {
     Succeeded(u16, String),
     /// `410 Gone`: no retry, the endpoint is deactivated.
@@ -42,8 +45,18 @@ enum Outcome {
         status: Option<u16>,
         body: Option<String>,
     },
-    /// A failure that is not retried (`destination_blocked`, `no_secret`, `invalid_url`).
+    /// A failure that is not retried (`destination_blocked`, `no_secret`).
     Final(&'static str),
+}
+
+impl Outcome {
+    fn retry(error: &'static str) -> Self {
+        Self::Retry {
+            error,
+            status: None,
+            body: None,
+        }
+    }
 }
 
 async fn attempt(state: &AppState, id: i64) -> Result<(), JobError> {
@@ -59,7 +72,6 @@ async fn attempt(state: &AppState, id: i64) -> Result<(), JobError> {
     let outcome = send(state, &delivery, &endpoint).await;
     let now = crate::time::now();
     let attempts = delivery.attempts + 1;
-    let schedule = &state.config.webhooks.retry_schedule_secs;
     let mut record = DeliveryAttempt {
         delivery_id: id,
         at: now,
@@ -69,7 +81,8 @@ async fn attempt(state: &AppState, id: i64) -> Result<(), JobError> {
         error: None,
         next_attempt_at: None,
     };
-    let mut retry_at = None;
+    let mut disable = None;
+    let mut retry = None;
     let label = match outcome {
         Outcome::Succeeded(status, body) => {
             record.status = "succeeded".into();
@@ -81,11 +94,7 @@ async fn attempt(state: &AppState, id: i64) -> Result<(), JobError> {
             record.response_status = Some(410);
             record.response_body = Some(body);
             record.error = Some("gone".into());
-            state
-                .store
-                .disable_webhook_endpoint(endpoint.id, "gone", now)
-                .await
-                .map_err(|e| JobError::retry(e.to_string()))?;
+            disable = Some("gone");
             "gone"
         }
         Outcome::Final(error) => {
@@ -100,40 +109,30 @@ async fn attempt(state: &AppState, id: i64) -> Result<(), JobError> {
             record.error = Some(error.into());
             record.response_status = status.map(i64::from);
             record.response_body = body;
-            if let Some(delay) = usize::try_from(attempts - 1)
+            let schedule = &state.config.webhooks.retry_schedule_secs;
+            match usize::try_from(delivery.attempts)
                 .ok()
                 .and_then(|i| schedule.get(i))
             {
-                let jittered = jitter(*delay);
-                let at = now + chrono::Duration::milliseconds(jittered.as_millis() as i64);
-                record.status = "pending".into();
-                record.next_attempt_at = Some(at);
-                retry_at = Some(at);
-                "retry"
-            } else {
-                "failed"
+                Some(delay) => {
+                    let at = now + jitter(*delay);
+                    record.status = "pending".into();
+                    record.next_attempt_at = Some(at);
+                    retry = Some(crate::db::delivery_job(id, attempts, at));
+                    "retry"
+                }
+                None => "failed",
             }
         }
     };
-    state.metrics.webhook_delivery(&delivery.event, label);
+    // The attempt, the endpoint's state and the next attempt's job are one transaction: a crash never leaves a
+    // `pending` delivery without a job.
     state
         .store
-        .record_webhook_attempt(&record)
+        .record_webhook_attempt(&record, disable, retry.as_ref())
         .await
         .map_err(|e| JobError::retry(e.to_string()))?;
-    if let Some(run_at) = retry_at {
-        state
-            .store
-            .enqueue_job(&NewJob {
-                kind: DELIVER.into(),
-                payload: json!({ "delivery_id": id }),
-                unique_key: Some(format!("{DELIVER}:{id}:{attempts}")),
-                run_at,
-                max_attempts: 3,
-            })
-            .await
-            .map_err(|e| JobError::retry(e.to_string()))?;
-    }
+    state.metrics.webhook_delivery(&delivery.event, label);
     tracing::info!(
         delivery_id = id,
         endpoint_id = endpoint.id,
@@ -145,10 +144,26 @@ async fn attempt(state: &AppState, id: i64) -> Result<(), JobError> {
     Ok(())
 }
 
-/// `delay` ±20 %.
-fn jitter(delay_secs: u64) -> Duration {
+/// `delay` seconds ±20 %.
+fn jitter(delay_secs: u64) -> chrono::Duration {
     let factor = rand::thread_rng().gen_range(0.8..=1.2);
-    Duration::from_secs_f64(delay_secs as f64 * factor)
+    chrono::Duration::milliseconds((delay_secs as f64 * factor * 1000.0) as i64)
+}
+
+/// The guarded client of deliveries: the scanner's egress policy and allow-list, no redirects, the delivery
+/// timeout for the whole exchange.
+fn client(state: &AppState) -> Result<GuardedClient, FetchError> {
+    let timeout = Duration::from_secs(state.config.webhooks.timeout_secs.max(1));
+    let connect = Duration::from_secs(state.config.scanner.connect_timeout_secs.max(1));
+    crate::egress::configured_client(
+        &state.config.scanner,
+        Limits {
+            connect_timeout: connect.min(timeout),
+            request_timeout: timeout,
+            max_redirects: 0,
+            user_agent: USER_AGENT.into(),
+        },
+    )
 }
 
 async fn send(
@@ -156,104 +171,75 @@ async fn send(
     delivery: &WebhookDeliveryRow,
     endpoint: &WebhookEndpointRow,
 ) -> Outcome {
+    // A URL that no longer parses cannot be reached: the policy's verdict (`destination_blocked`).
     let Ok(url) = url::Url::parse(&endpoint.url) else {
-        return Outcome::Final("invalid_url");
+        return Outcome::Final(FetchError::Blocked.code());
     };
     let secret = match state.store.webhook_secret(endpoint.site_id).await {
         Ok(Some((secret, _))) => secret,
         Ok(None) => return Outcome::Final("no_secret"),
-        Err(_) => {
-            return Outcome::Retry {
-                error: "internal_error",
-                status: None,
-                body: None,
-            };
-        }
+        Err(_) => return Outcome::retry("internal_error"),
     };
-    let guard = AddressPolicy {
-        allow_hosts: state.config.webhooks.allow_hosts.clone(),
-    };
-    let addrs = match guard.resolve(&url).await {
-        Ok(addrs) => addrs,
-        Err(EgressError::Blocked) => {
-            tracing::warn!(endpoint_id = endpoint.id, host = ?url.host_str(), "webhook egress blocked");
-            return Outcome::Final("destination_blocked");
-        }
-        Err(EgressError::Dns) => {
-            return Outcome::Retry {
-                error: "dns_error",
-                status: None,
-                body: None,
-            };
-        }
-    };
-    let timeout = Duration::from_secs(state.config.webhooks.timeout_secs.max(1));
-    // Connect to the address that was checked, never to a second lookup (DNS rebinding), with no proxy.
-    let mut builder = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
-        .connect_timeout(Duration::from_secs(5).min(timeout))
-        .timeout(timeout);
-    if let Some(host) = url.host_str() {
-        builder = builder.resolve_to_addrs(host, &addrs);
-    }
-    let Ok(client) = builder.build() else {
-        return Outcome::Retry {
-            error: "internal_error",
-            status: None,
-            body: None,
-        };
+    let Ok(client) = client(state) else {
+        return Outcome::retry("internal_error");
     };
     let body = delivery.payload.as_bytes().to_vec();
-    let request = client
-        .post(url)
-        .header("content-type", "application/json")
-        .header("user-agent", USER_AGENT)
-        .header("x-siloq-event", &delivery.event)
-        .header("x-siloq-delivery", delivery.id.to_string())
-        .header("x-siloq-signature", super::signing::signature(&secret, &body))
-        .body(body);
-    match request.send().await {
-        Ok(response) => {
-            let status = response.status().as_u16();
-            let kept = first_bytes(response).await;
-            match status {
-                200..=299 => Outcome::Succeeded(status, kept),
-                410 => Outcome::Gone(kept),
-                _ => Outcome::Retry {
-                    error: "http_status",
-                    status: Some(status),
-                    body: Some(kept),
-                },
-            }
+    let signature = super::signing::signature(&secret, &body);
+    let delivery_id = delivery.id.to_string();
+    let headers = [
+        ("content-type", "application/json"),
+        ("x-siloq-event", delivery.event.as_str()),
+        ("x-siloq-delivery", delivery_id.as_str()),
+        ("x-siloq-signature", signature.as_str()),
+    ];
+    match client.post(&url, &headers, body, KEPT_BODY_BYTES).await {
+        Ok(answer) => classify(answer.status, &answer.body),
+        Err(FetchError::Blocked) => {
+            tracing::warn!(
+                endpoint_id = endpoint.id,
+                "webhook delivery blocked by the egress policy"
+            );
+            Outcome::Final(FetchError::Blocked.code())
         }
-        Err(e) if e.is_timeout() => Outcome::Retry {
-            error: "timeout",
-            status: None,
-            body: None,
-        },
-        Err(e) if e.is_connect() => Outcome::Retry {
-            error: "connect_error",
-            status: None,
-            body: None,
-        },
-        Err(_) => Outcome::Retry {
-            error: "request_error",
-            status: None,
-            body: None,
+        Err(e) => Outcome::retry(e.code()),
+    }
+}
+
+/// A 2xx succeeds, `410` disables, anything else (redirects included) is retried.
+fn classify(status: u16, body: &[u8]) -> Outcome {
+    let kept = String::from_utf8_lossy(body).into_owned();
+    match status {
+        200..=299 => Outcome::Succeeded(status, kept),
+        410 => Outcome::Gone(kept),
+        _ => Outcome::Retry {
+            error: "http_status",
+            status: Some(status),
+            body: Some(kept),
         },
     }
 }
 
-/// The first KiB of the answer (lossy UTF-8), reading no more than that.
-async fn first_bytes(mut response: reqwest::Response) -> String {
-    let mut kept = Vec::new();
-    while kept.len() < KEPT_BODY_BYTES {
-        match response.chunk().await {
-            Ok(Some(chunk)) => kept.extend_from_slice(&chunk),
-            _ => break,
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_2xx_succeeds_and_redirects_are_failures() {
+        assert_eq!(classify(204, b""), Outcome::Succeeded(204, String::new()));
+        assert_eq!(classify(410, b"bye"), Outcome::Gone("bye".into()));
+        for status in [301, 302, 307, 400, 500, 503] {
+            assert!(
+                matches!(classify(status, b""), Outcome::Retry { error: "http_status", status: Some(s), .. } if s == status),
+                "{status}"
+            );
         }
     }
-    kept.truncate(KEPT_BODY_BYTES);
-    String::from_utf8_lossy(&kept).into_owned()
+
+    #[test]
+    fn jitter_stays_within_twenty_percent() {
+        for _ in 0..100 {
+            let d = jitter(60).num_milliseconds();
+            assert!((48_000..=72_000).contains(&d), "{d}");
+        }
+    }
 }

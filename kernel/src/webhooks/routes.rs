@@ -1,14 +1,16 @@
 //! The owner's webhook routes (api.md §12.2, §12.3), all under a site the caller owns.
 
-use super::events::{EVENTS, queue_delivery};
-use super::guard::{AddressPolicy, EgressError, EgressGuard};
+use super::events::EVENTS;
 use super::signing;
 use crate::auth::extract::AuthUser;
-use crate::db::{SiteId, WebhookDeliveryRow, WebhookEndpointRow, WebhookEndpointWrite};
+use crate::db::{
+    CreateEndpoint, SiteId, WebhookDeliveryRow, WebhookEndpointRow, WebhookEndpointWrite,
+};
+use crate::egress::EgressPolicy;
 use crate::http::body::JsonBody;
 use crate::http::pagination::{DEFAULT_PAGE_SIZE, ListQuery, MAX_PAGE_SIZE};
 use crate::http::path::{Id, Ids};
-use crate::http::validate::{Fields, FieldErrors, Input, Str};
+use crate::http::validate::{FieldErrors, Fields, Input, Str};
 use crate::http::{ApiError, ApiResult, AppState, error::message};
 use axum::Json;
 use axum::extract::State;
@@ -40,11 +42,15 @@ fn delivery_view(row: &WebhookDeliveryRow) -> Value {
 
 /// The caller's site, or 404.
 async fn owned_site(state: &AppState, auth: &AuthUser, id: i64) -> ApiResult<SiteId> {
-    Ok(state.store.site_for_owner(auth.user.id, SiteId(id)).await?.id)
+    Ok(state
+        .store
+        .site_for_owner(auth.user.id, SiteId(id))
+        .await?
+        .id)
 }
 
 /// Validates the fields of create (`existing` None), PUT (`replace`) and PATCH, api.md §12.3.
-async fn endpoint_fields(
+fn endpoint_fields(
     state: &AppState,
     body: &Map<String, Value>,
     existing: Option<&WebhookEndpointRow>,
@@ -57,7 +63,7 @@ async fn endpoint_fields(
     let is_active = f.boolean("is_active", false, false);
     let events = events_field(&mut f);
     if let Input::Value(u) = &url {
-        check_url(state, u, &mut f.errors).await;
+        check_url(state, u, &mut f.errors);
     }
     f.finish()?;
     let current = existing.cloned();
@@ -104,10 +110,8 @@ async fn endpoint_fields(
 fn events_field(f: &mut Fields<'_>) -> Option<Vec<String>> {
     let value = f.get("events")?;
     let Some(items) = value.as_array() else {
-        f.errors.add(
-            "events",
-            "Expected a list of items but got something else.",
-        );
+        f.errors
+            .add("events", "Expected a list of items but got something else.");
         return None;
     };
     if items.is_empty() {
@@ -137,9 +141,9 @@ fn events_field(f: &mut Fields<'_>) -> Option<Vec<String>> {
     Some(names)
 }
 
-/// `https` only unless `webhooks.allow_http`; the egress policy at registration (a name that does not resolve
-/// is accepted; deliveries check again).
-async fn check_url(state: &AppState, text: &str, errors: &mut FieldErrors) {
+/// `https` only unless `webhooks.allow_http`, then the scanner's egress policy (api.md §11.7, security.md SSRF-3),
+/// decided from the URL alone like `POST /scans/`; every delivery is checked again at connect time.
+fn check_url(state: &AppState, text: &str, errors: &mut FieldErrors) {
     let Ok(url) = url::Url::parse(text) else {
         errors.add("url", "Enter a valid URL.");
         return;
@@ -148,25 +152,12 @@ async fn check_url(state: &AppState, text: &str, errors: &mut FieldErrors) {
         errors.add("url", "Only https URLs are allowed.");
         return;
     }
-    let guard = AddressPolicy {
-        allow_hosts: state.config.webhooks.allow_hosts.clone(),
-    };
-    if let Err(EgressError::Blocked) = guard.resolve(&url).await {
+    if EgressPolicy::new(&state.config.scanner.allow_hosts)
+        .check(&url)
+        .is_err()
+    {
         errors.add("url", "URL is not allowed.");
     }
-}
-
-/// Generates the site's secret when it has none; returns it when it was just generated.
-async fn ensure_secret(state: &AppState, site: SiteId) -> ApiResult<Option<String>> {
-    if state.store.webhook_secret(site).await?.is_some() {
-        return Ok(None);
-    }
-    let secret = signing::generate_secret();
-    state
-        .store
-        .set_webhook_secret(site, &secret, crate::time::now())
-        .await?;
-    Ok(Some(secret))
 }
 
 fn no_store(mut response: Response) -> Response {
@@ -199,27 +190,31 @@ async fn create(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     let site = owned_site(&state, &auth, site).await?;
-    let data = endpoint_fields(&state, &body, None, false).await?;
+    let data = endpoint_fields(&state, &body, None, false)?;
     let max = state.config.webhooks.max_endpoints_per_site;
-    if state.store.count_webhook_endpoints(site).await? >= max {
-        return Err(ApiError::non_field(&format!(
-            "This site already has the maximum number of webhook endpoints ({max})."
-        )));
-    }
-    let generated = ensure_secret(&state, site).await?;
-    let row = state
+    // The first endpoint of a site without a secret gets one, shown once in this answer (api.md §12.2).
+    let offered = signing::generate_secret();
+    let created = state
         .store
-        .create_webhook_endpoint(site, &data, crate::time::now())
+        .create_webhook_endpoint(site, &data, max, &offered, crate::time::now())
         .await?;
-    let mut view = endpoint_view(&row);
-    let response = match generated {
-        Some(secret) => {
-            view["signing_secret"] = Value::from(secret);
-            no_store((StatusCode::CREATED, Json(view)).into_response())
+    let (row, secret_generated) = match created {
+        CreateEndpoint::Created {
+            row,
+            secret_generated,
+        } => (row, secret_generated),
+        CreateEndpoint::LimitReached => {
+            return Err(ApiError::non_field(&format!(
+                "This site already has the maximum number of webhook endpoints ({max})."
+            )));
         }
-        None => (StatusCode::CREATED, Json(view)).into_response(),
     };
-    Ok(response)
+    let mut view = endpoint_view(&row);
+    if secret_generated {
+        view["signing_secret"] = Value::from(offered);
+        return Ok(no_store((StatusCode::CREATED, Json(view)).into_response()));
+    }
+    Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 
 async fn retrieve(
@@ -241,7 +236,7 @@ async fn write(
 ) -> ApiResult<Json<Value>> {
     let site = owned_site(state, auth, ids[0]).await?;
     let current = state.store.webhook_endpoint(site, ids[1]).await?;
-    let data = endpoint_fields(state, body, Some(&current), replace).await?;
+    let data = endpoint_fields(state, body, Some(&current), replace)?;
     let row = state
         .store
         .update_webhook_endpoint(site, ids[1], &data, crate::time::now())
@@ -287,14 +282,11 @@ async fn test(
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let site = owned_site(&state, &auth, ids[0]).await?;
     let endpoint = state.store.webhook_endpoint(site, ids[1]).await?;
-    ensure_secret(&state, site).await?;
-    let id = queue_delivery(
-        &state,
-        &endpoint,
-        "ping",
-        json!({ "message": "ping", "endpoint_id": endpoint.id }),
-    )
-    .await?;
+    let data = json!({ "message": "ping", "endpoint_id": endpoint.id });
+    let id = state
+        .store
+        .queue_webhook_delivery(&endpoint, "ping", &data)
+        .await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({ "message": "Test event queued", "delivery_id": id })),
@@ -345,7 +337,9 @@ async fn secret_status(
             "site_id": site, "has_secret": true, "secret_prefix": signing::secret_prefix(&secret),
             "updated_at": crate::time::format(&updated_at),
         }),
-        None => json!({ "site_id": site, "has_secret": false, "secret_prefix": null, "updated_at": null }),
+        None => {
+            json!({ "site_id": site, "has_secret": false, "secret_prefix": null, "updated_at": null })
+        }
     };
     Ok(Json(body))
 }

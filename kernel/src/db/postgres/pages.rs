@@ -89,7 +89,9 @@ impl PgStore {
         &self,
         page: PageId,
         score: &StoredScore,
+        events: &[crate::db::WebhookEvent],
     ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE pages SET seo_score = $2, grade = $3, issue_count = $4, category_scores = $5, issues = $6, \
              recommendations = $7, measurements = $8, diagnostics = $9, ruleset_revision = $10, scored_at = $11, \
@@ -107,8 +109,10 @@ impl PgStore {
         .bind(score.ruleset_revision)
         .bind(score.scored_at)
         .bind(&score.search_text)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        Self::insert_webhook_events(&mut tx, events).await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -74,9 +74,11 @@ impl SqliteStore {
         &self,
         page: PageId,
         score: &StoredScore,
+        events: &[crate::db::WebhookEvent],
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         store_score(&mut tx, page, score).await?;
+        Self::insert_webhook_events(&mut tx, events).await?;
         sqlx::query("DELETE FROM pages_fts WHERE rowid = $1")
             .bind(page)
             .execute(&mut *tx)

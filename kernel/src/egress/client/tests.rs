@@ -6,7 +6,7 @@ use crate::egress::resolve::tests::fake;
 use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A TCP listener that only counts accepted connections.
@@ -33,6 +33,7 @@ async fn fixture(canary_port: u16) -> u16 {
     let port = listener.local_addr().expect("addr").port();
     let to_canary = format!("http://127.0.0.1:{canary_port}/");
     let to_canary_odd = format!("http://2130706433:{canary_port}/");
+    let to_canary_post = format!("http://127.0.0.1:{canary_port}/");
     let app = Router::new()
         .route(
             "/ok",
@@ -54,6 +55,14 @@ async fn fixture(canary_port: u16) -> u16 {
         .route(
             "/to-canary",
             get(move || async move { (StatusCode::FOUND, [(header::LOCATION, to_canary)]) }),
+        )
+        .route(
+            "/echo",
+            post(|body: String| async move { format!("echo:{body}") }),
+        )
+        .route(
+            "/post-to-canary",
+            post(move || async move { (StatusCode::FOUND, [(header::LOCATION, to_canary_post)]) }),
         )
         .route(
             "/to-canary-odd",
@@ -223,4 +232,57 @@ async fn loops_caps_types_and_slow_servers_fail_with_their_codes() {
         .await
         .expect("answered");
     assert_eq!(missing.status, 404);
+}
+
+#[tokio::test]
+async fn a_post_is_one_guarded_hop() {
+    let (canary_port, seen) = canary().await;
+    let port = fixture(canary_port).await;
+    let url = |u: &str| Url::parse(u).expect("url");
+    // The canary is allow-listed here: a redirect to it would be allowed, and still is not followed.
+    let c = client(
+        &[
+            format!("127.0.0.1:{port}"),
+            format!("127.0.0.1:{canary_port}"),
+        ],
+        fake(&[]),
+    );
+    let echoed = c
+        .post(
+            &url(&format!("http://127.0.0.1:{port}/echo")),
+            &[("content-type", "text/plain")],
+            b"hello".to_vec(),
+            7,
+        )
+        .await
+        .expect("answered");
+    assert_eq!(echoed.status, 200);
+    assert_eq!(echoed.body, b"echo:he", "the body is cut at the cap");
+    let hop = c
+        .post(
+            &url(&format!("http://127.0.0.1:{port}/post-to-canary")),
+            &[],
+            Vec::new(),
+            1024,
+        )
+        .await
+        .expect("answered");
+    assert_eq!(hop.status, 302, "a redirect is returned, not followed");
+    let strict = client(&[], fake(&[("rebind.test", &["127.0.0.1"])]));
+    for u in [
+        format!("http://127.0.0.1:{canary_port}/"),
+        format!("http://localhost:{canary_port}/"),
+        "http://rebind.test/".to_string(),
+    ] {
+        assert_eq!(
+            strict.post(&url(&u), &[], Vec::new(), 1024).await.err(),
+            Some(FetchError::Blocked),
+            "{u}"
+        );
+    }
+    assert_eq!(
+        seen.load(Ordering::SeqCst),
+        0,
+        "the canary saw a connection"
+    );
 }

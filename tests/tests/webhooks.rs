@@ -1,14 +1,17 @@
 //! Outbound webhooks (api.md §12): a local receiver gets a signed delivery (`X-Siloq-Signature: sha256=<hex
-//! HMAC-SHA256>`, `X-Siloq-Event`, `X-Siloq-Delivery`), a 500 is retried with the same bytes, `410 Gone` disables
-//! the endpoint, the delivery log and the endpoint show the outcome; endpoint and secret routes validate their
-//! input and belong to the site's owner.
+//! HMAC-SHA256>`, `X-Siloq-Event`, `X-Siloq-Delivery`), a 500 is retried with the same bytes, a redirect is not
+//! followed, `410 Gone` disables the endpoint, a destination the egress policy blocks fails at once without a
+//! connection; page syncs and scans emit their events; the delivery log and the endpoint show the outcome;
+//! endpoint and secret routes validate their input, change nothing on a 400 and belong to the site's owner.
 //!
-//! The receiver listens on 127.0.0.1 and is named in `webhooks.allow_hosts` (the egress policy refuses loopback
-//! otherwise); the retry schedule is shortened to one second.
+//! The receiver listens on 127.0.0.1 and is named in `scanner.allow_hosts` (the one egress allow-list; the
+//! policy refuses loopback otherwise); the retry schedule is shortened to one second.
 
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
-use siloq_tests::{Resp, TestApp, TestUser};
+use siloq_tests::fixture_site::{Canary, FixtureSite, Route};
+use siloq_tests::{Arg, Resp, TestApp, TestUser};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -30,7 +33,8 @@ impl Received {
     }
 }
 
-/// A minimal HTTP/1.1 receiver answering with the scripted statuses in order (the last one repeats).
+/// A minimal HTTP/1.1 receiver answering with the scripted statuses in order (the last one repeats). A 3xx
+/// answer carries `Location: <redirect_to>`.
 struct Receiver {
     port: u16,
     got: Arc<Mutex<Vec<Received>>>,
@@ -39,6 +43,10 @@ struct Receiver {
 
 impl Receiver {
     async fn start(statuses: Vec<u16>) -> Self {
+        Self::start_redirecting(statuses, String::new()).await
+    }
+
+    async fn start_redirecting(statuses: Vec<u16>, redirect_to: String) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let got = Arc::new(Mutex::new(Vec::new()));
@@ -85,8 +93,13 @@ impl Receiver {
                     log.len() - 1
                 };
                 let status = statuses[index.min(statuses.len() - 1)];
+                let location = if (300..400).contains(&status) {
+                    format!("location: {redirect_to}\r\n")
+                } else {
+                    String::new()
+                };
                 let answer = format!(
-                    "HTTP/1.1 {status} Whatever\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok"
+                    "HTTP/1.1 {status} Whatever\r\n{location}content-length: 2\r\nconnection: close\r\n\r\nok"
                 );
                 let _ = socket.write_all(answer.as_bytes()).await;
                 let _ = socket.shutdown().await;
@@ -118,9 +131,15 @@ impl Drop for Receiver {
 }
 
 async fn app_for(receiver_port: u16) -> TestApp {
+    app_allowing(vec![format!("127.0.0.1:{receiver_port}")]).await
+}
+
+/// Receivers (and fixture sites) on loopback allow-listed, `http` endpoints accepted, one-second retries.
+async fn app_allowing(allow_hosts: Vec<String>) -> TestApp {
     TestApp::spawn_with(move |c| {
         c.webhooks.allow_http = true;
-        c.webhooks.allow_hosts = vec![format!("127.0.0.1:{receiver_port}")];
+        c.scanner.allow_hosts = allow_hosts;
+        c.scanner.politeness_delay_ms = 0;
         c.webhooks.retry_schedule_secs = vec![1, 1, 1, 1, 1, 1];
     })
     .await
@@ -293,7 +312,7 @@ async fn gone_disables_the_endpoint_without_retrying() {
 #[tokio::test]
 async fn endpoint_and_secret_routes_validate_and_are_owner_only() {
     // Port 9 on loopback is exempt from the address checks, so endpoints can be registered; nothing is sent to it.
-    let app = TestApp::spawn_with(|c| c.webhooks.allow_hosts = vec!["127.0.0.1:9".into()]).await;
+    let app = TestApp::spawn_with(|c| c.scanner.allow_hosts = vec!["127.0.0.1:9".into()]).await;
     let owner = app.user("owner@example.com").await;
     let other = app.user("other@example.com").await;
     let site = app.site(&owner, "https://routes.example").await.0;
@@ -345,6 +364,29 @@ async fn endpoint_and_secret_routes_validate_and_are_owner_only() {
     .await
     .expect(400);
     assert!(empty.json["events"].is_array());
+    let not_json = app
+        .post(&format!("/api/v1/sites/{site}/webhooks/"))
+        .bearer(&owner.token)
+        .body("application/json", "{\"url\":")
+        .send()
+        .await
+        .expect(400);
+    assert!(not_json.json["detail"].is_string());
+    // Nothing was created by the refused requests, and no secret was generated.
+    let list = app
+        .get(&format!("/api/v1/sites/{site}/webhooks/"))
+        .bearer(&owner.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(list.json["count"], 0);
+    let status = app
+        .get(&format!("/api/v1/sites/{site}/webhook-secret/"))
+        .bearer(&owner.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(status.json["has_secret"], false);
 
     // A given secret: 16-256 visible ASCII characters, shown once.
     let short = app
@@ -355,6 +397,30 @@ async fn endpoint_and_secret_routes_validate_and_are_owner_only() {
         .await
         .expect(400);
     assert!(short.json["secret"].is_array());
+    let spaced = app
+        .post(&format!("/api/v1/sites/{site}/webhook-secret/rotate/"))
+        .bearer(&owner.token)
+        .json(&json!({"secret": "has spaces in it, not allowed"}))
+        .send()
+        .await
+        .expect(400);
+    assert!(spaced.json["secret"].is_array());
+    app.get(&format!("/api/v1/sites/{site}/webhook-secret/"))
+        .bearer(&owner.token)
+        .send()
+        .await
+        .expect(200)
+        .json["has_secret"]
+        .as_bool()
+        .filter(|has| !has)
+        .expect("a refused rotation sets no secret");
+    // Another user cannot set the secret of this site.
+    app.post(&format!("/api/v1/sites/{site}/webhook-secret/rotate/"))
+        .bearer(&other.token)
+        .json(&json!({"secret": "someone-elses-secret-0123456789"}))
+        .send()
+        .await
+        .expect(404);
     let set = app
         .post(&format!("/api/v1/sites/{site}/webhook-secret/rotate/"))
         .bearer(&owner.token)
@@ -388,6 +454,61 @@ async fn endpoint_and_secret_routes_validate_and_are_owner_only() {
         .await
         .expect(400);
     assert!(put.json["url"].is_array());
+    let blocked_patch = app
+        .patch(&format!("/api/v1/sites/{site}/webhooks/{endpoint}/"))
+        .bearer(&owner.token)
+        .json(&json!({"url": "https://169.254.169.254/latest/", "description": "changed"}))
+        .send()
+        .await
+        .expect(400);
+    assert_eq!(blocked_patch.json["url"], json!(["URL is not allowed."]));
+    let unchanged = app
+        .get(&format!("/api/v1/sites/{site}/webhooks/{endpoint}/"))
+        .bearer(&owner.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(unchanged.json["url"], "https://127.0.0.1:9/x");
+    assert_eq!(unchanged.json["description"], "");
+    assert_eq!(unchanged.json["events"], json!(["*"]));
+    let patched = app
+        .patch(&format!("/api/v1/sites/{site}/webhooks/{endpoint}/"))
+        .bearer(&owner.token)
+        .json(&json!({"description": "CRM", "events": ["scan.completed", "scan.failed"]}))
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(patched.json["url"], "https://127.0.0.1:9/x");
+    assert_eq!(patched.json["description"], "CRM");
+    assert_eq!(
+        patched.json["events"],
+        json!(["scan.completed", "scan.failed"])
+    );
+
+    // Another owner's requests answer 404 and change nothing.
+    for request in [
+        app.put(&format!("/api/v1/sites/{site}/webhooks/{endpoint}/"))
+            .json(&json!({"url": "https://127.0.0.1:9/stolen"})),
+        app.patch(&format!("/api/v1/sites/{site}/webhooks/{endpoint}/"))
+            .json(&json!({"description": "stolen"})),
+        app.delete(&format!("/api/v1/sites/{site}/webhooks/{endpoint}/")),
+        app.post(&format!("/api/v1/sites/{site}/webhooks/"))
+            .json(&json!({"url": "https://127.0.0.1:9/stolen"})),
+    ] {
+        request.bearer(&other.token).send().await.expect(404);
+    }
+    let after = app
+        .get(&format!("/api/v1/sites/{site}/webhooks/{endpoint}/"))
+        .bearer(&owner.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(after.json, patched.json);
+    // Without a token: 401, as everywhere under JWT auth.
+    app.get(&format!("/api/v1/sites/{site}/webhooks/"))
+        .send()
+        .await
+        .expect(401);
 
     for path in [
         format!("/api/v1/sites/{site}/webhooks/"),
@@ -438,4 +559,188 @@ async fn endpoint_and_secret_routes_validate_and_are_owner_only() {
         .send()
         .await
         .expect(404);
+}
+
+#[tokio::test]
+async fn a_redirect_is_not_followed_and_counts_as_a_failure() {
+    let canary = Canary::start().await;
+    let receiver = Receiver::start_redirecting(
+        vec![302, 200],
+        format!("http://127.0.0.1:{}/elsewhere", canary.port),
+    )
+    .await;
+    // The redirect target is allow-listed too: even so it is never requested.
+    let app = app_allowing(vec![
+        format!("127.0.0.1:{}", receiver.port),
+        format!("127.0.0.1:{}", canary.port),
+    ])
+    .await;
+    let owner = app.user("redirect@example.com").await;
+    let site = app.site(&owner, "https://redirect.example").await.0;
+    let url = format!("http://127.0.0.1:{}/hook", receiver.port);
+    let endpoint = create_endpoint(&app, &owner, site, json!({"url": url}))
+        .await
+        .expect(201)
+        .i64("id");
+    let delivery = app
+        .post(&format!("/api/v1/sites/{site}/webhooks/{endpoint}/test/"))
+        .bearer(&owner.token)
+        .send()
+        .await
+        .expect(202)
+        .i64("delivery_id");
+    let log_path = format!("/api/v1/sites/{site}/webhooks/{endpoint}/deliveries/");
+    let record = settled_delivery(&app, &owner, &log_path, delivery).await;
+    assert_eq!(record["status"], "succeeded", "{record}");
+    assert_eq!(record["attempts"], 2, "the 302 was a failed attempt");
+    assert_eq!(receiver.received().len(), 2);
+    assert_eq!(canary.connections(), 0, "the Location was never followed");
+}
+
+#[tokio::test]
+async fn a_blocked_destination_fails_at_once_without_a_connection() {
+    let canary = Canary::start().await;
+    // Only port 9 is allow-listed: registration passes there, then the stored URL is moved to the canary's port
+    // (as if the allow-list had changed since), which the egress policy refuses at delivery time.
+    let app = app_allowing(vec!["127.0.0.1:9".into()]).await;
+    let owner = app.user("blocked@example.com").await;
+    let site = app.site(&owner, "https://blocked.example").await.0;
+    let endpoint = create_endpoint(
+        &app,
+        &owner,
+        site,
+        json!({"url": "http://127.0.0.1:9/hook"}),
+    )
+    .await
+    .expect(201)
+    .i64("id");
+    let moved = app
+        .database
+        .execute(
+            "UPDATE webhook_endpoints SET url = $1 WHERE id = $2",
+            &[
+                Arg::Text(format!("http://127.0.0.1:{}/hook", canary.port)),
+                Arg::Int(endpoint),
+            ],
+        )
+        .await;
+    assert_eq!(moved, 1);
+    let delivery = app
+        .post(&format!("/api/v1/sites/{site}/webhooks/{endpoint}/test/"))
+        .bearer(&owner.token)
+        .send()
+        .await
+        .expect(202)
+        .i64("delivery_id");
+    let log_path = format!("/api/v1/sites/{site}/webhooks/{endpoint}/deliveries/");
+    let record = settled_delivery(&app, &owner, &log_path, delivery).await;
+    assert_eq!(record["status"], "failed", "{record}");
+    assert_eq!(record["error"], "destination_blocked");
+    assert_eq!(record["attempts"], 1, "a blocked delivery is not retried");
+    assert_eq!(record["next_attempt_at"], Value::Null);
+    assert_eq!(record["response_status"], Value::Null);
+    // Past the first retry delay: still one attempt, and the canary never saw a connection.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let again = settled_delivery(&app, &owner, &log_path, delivery).await;
+    assert_eq!(again["attempts"], 1);
+    assert_eq!(canary.connections(), 0);
+    let filtered = app
+        .get(&format!("{log_path}?status=failed"))
+        .bearer(&owner.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(filtered.json["count"], 1);
+}
+
+#[tokio::test]
+async fn page_syncs_and_scans_emit_their_events() {
+    let receiver = Receiver::start(vec![200]).await;
+    let fixture = FixtureSite::start(|_| {
+        HashMap::from([(
+            "/".to_string(),
+            Route::html(
+                "<html><head><title>Fixture home</title></head><body><h1>Home</h1><p>Hello.</p></body></html>",
+            ),
+        )])
+    })
+    .await;
+    let app = app_allowing(vec![
+        format!("127.0.0.1:{}", receiver.port),
+        fixture.allow_entry(),
+    ])
+    .await;
+    let owner = app.user("events@example.com").await;
+    let site = app.site(&owner, "https://events.example").await;
+    let key = app.key(site).await;
+    let created = create_endpoint(
+        &app,
+        &owner,
+        site.0,
+        json!({"url": format!("http://127.0.0.1:{}/hook", receiver.port),
+               "events": ["page.synced", "page.scored", "scan.completed", "scan.failed"]}),
+    )
+    .await
+    .expect(201);
+    let secret = created.str("signing_secret").to_string();
+
+    let synced = app
+        .post("/api/v1/pages/sync/")
+        .bearer(&key)
+        .json(&json!({"wp_post_id": 42, "url": "https://events.example/services/", "title": "Services",
+                      "content": "<h1>Services</h1><p>What we do.</p>", "status": "publish", "post_type": "page"}))
+        .send()
+        .await
+        .expect(201);
+    let page_id = synced.i64("page_id");
+    let scan = app
+        .scan_to_end(
+            &key,
+            json!({"url": format!("{}/", fixture.base()), "scan_type": "quick"}),
+        )
+        .await;
+    assert_eq!(scan["status"], "completed", "{scan}");
+
+    let got = receiver.wait_for(3).await;
+    let mut by_event: HashMap<String, Value> = HashMap::new();
+    for request in &got {
+        assert_eq!(
+            request.header("x-siloq-signature"),
+            Some(sign(&secret, &request.body).as_str())
+        );
+        let envelope: Value = serde_json::from_slice(&request.body).unwrap();
+        assert_eq!(
+            request.header("x-siloq-event"),
+            envelope["event"].as_str(),
+            "{envelope}"
+        );
+        assert_eq!(
+            request.header("x-siloq-delivery"),
+            Some(envelope["delivery_id"].to_string().as_str())
+        );
+        assert_eq!(envelope["site_id"], site.0);
+        by_event.insert(envelope["event"].as_str().unwrap().to_string(), envelope);
+    }
+    let mut names: Vec<&str> = by_event.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        ["page.scored", "page.synced", "scan.completed"],
+        "{got:?}"
+    );
+    let page_synced = &by_event["page.synced"]["data"];
+    assert_eq!(page_synced["page_id"], page_id);
+    assert_eq!(page_synced["wp_post_id"], 42);
+    assert_eq!(page_synced["created"], true);
+    assert_eq!(page_synced["title"], "Services");
+    let page_scored = &by_event["page.scored"]["data"];
+    assert_eq!(page_scored["page_id"], page_id);
+    assert_eq!(page_scored["previous_score"], Value::Null);
+    assert!(page_scored["seo_score"].is_i64(), "{page_scored}");
+    assert!(page_scored["grade"].is_string(), "{page_scored}");
+    let completed = &by_event["scan.completed"]["data"];
+    assert_eq!(completed["scan_id"], scan["id"]);
+    assert_eq!(completed["scan_type"], "quick");
+    assert_eq!(completed["score"], scan["score"]);
+    assert_eq!(completed["pages_analyzed"], 1);
 }
