@@ -257,6 +257,28 @@ fn check_names(imports: &[String], exports: &[String]) -> Result<(Kind, String),
     Ok((kind, version.to_string()))
 }
 
+/// `describe()` as validation wants it (extensions.md §6.2): called twice through `call`, the first answer
+/// valid for `kind`, both the same.
+pub(crate) fn describe_twice(
+    kind: Kind,
+    call: impl Fn() -> Result<ExtensionInfo, String>,
+) -> Result<ExtensionInfo, String> {
+    let info = call()?;
+    validate::describe(&info, kind)?;
+    if !same_describe(&info, &call()?) {
+        return Err("describe() returned different values on two calls.".into());
+    }
+    Ok(info)
+}
+
+/// The described checks by id.
+pub(crate) fn checks_by_id(info: &ExtensionInfo) -> HashMap<String, CheckInfo> {
+    info.checks
+        .iter()
+        .map(|c| (c.id.clone(), c.clone()))
+        .collect()
+}
+
 /// Calls `describe()` once in a fresh store.
 fn describe(host: &ExtensionHost, ext: &LoadedExtension) -> Result<ExtensionInfo, String> {
     host.call_describe(ext)
@@ -338,14 +360,8 @@ pub(crate) fn load(host: &ExtensionHost, bytes: &[u8]) -> Result<LoadedExtension
         pre,
         info: placeholder_info(),
     }));
-    let info = describe(host, &ext).map_err(LoadError::InvalidComponent)?;
-    validate::describe(&info, kind).map_err(LoadError::InvalidComponent)?;
-    let again = describe(host, &ext).map_err(LoadError::InvalidComponent)?;
-    if !same_describe(&info, &again) {
-        return Err(LoadError::InvalidComponent(
-            "describe() returned different values on two calls.".into(),
-        ));
-    }
+    let info =
+        describe_twice(kind, || describe(host, &ext)).map_err(LoadError::InvalidComponent)?;
     let loaded = Arc::get_mut(&mut ext.0).ok_or_else(|| {
         LoadError::InvalidComponent(
             "internal: the extension handle is shared during loading".into(),
@@ -355,11 +371,7 @@ pub(crate) fn load(host: &ExtensionHost, bytes: &[u8]) -> Result<LoadedExtension
         Ok(serde_json::Value::Object(map)) => map,
         _ => serde_json::Map::new(),
     };
-    loaded.checks = info
-        .checks
-        .iter()
-        .map(|c| (c.id.clone(), c.clone()))
-        .collect();
+    loaded.checks = checks_by_id(&info);
     loaded.info = info;
     Ok(ext)
 }

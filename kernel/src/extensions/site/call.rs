@@ -9,7 +9,6 @@ use crate::extensions::diagnostic::Kind;
 use crate::extensions::host::ExtensionHost;
 use crate::extensions::linker::ALLOWED_WASI_IMPORTS;
 use crate::extensions::load::{LoadError, split_version, top_level_names};
-use crate::extensions::validate;
 use crate::extensions::wit::SUPPORTED_API_VERSIONS;
 use crate::extensions::wit::v1_0_0::site_rule::SiteRulePre;
 use crate::extensions::wit::v1_0_0::types::{CheckInfo, ExtensionInfo, Finding};
@@ -191,29 +190,16 @@ fn load(host: &ExtensionHost, bytes: &[u8]) -> Result<SiteRuleExtension, LoadErr
         pre,
     }));
     let describe = |ext: &SiteRuleExtension| {
-        ext.call_describe(host).outcome.map_err(|f| {
-            LoadError::InvalidComponent(format!(
-                "describe() failed ({}): {}",
-                f.reason.as_str(),
-                f.detail
-            ))
-        })
+        ext.call_describe(host)
+            .outcome
+            .map_err(|f| format!("describe() failed ({}): {}", f.reason.as_str(), f.detail))
     };
-    let info = describe(&ext)?;
-    validate::describe(&info, Kind::Rule).map_err(LoadError::InvalidComponent)?;
-    if format!("{info:?}") != format!("{:?}", describe(&ext)?) {
-        return Err(LoadError::InvalidComponent(
-            "describe() returned different values on two calls.".into(),
-        ));
-    }
+    let info = super::super::load::describe_twice(Kind::Rule, || describe(&ext))
+        .map_err(LoadError::InvalidComponent)?;
     let loaded = Arc::get_mut(&mut ext.0).ok_or_else(|| {
         LoadError::InvalidComponent("internal: the handle is shared during loading".into())
     })?;
-    loaded.checks = info
-        .checks
-        .iter()
-        .map(|c| (c.id.clone(), c.clone()))
-        .collect();
+    loaded.checks = super::super::load::checks_by_id(&info);
     loaded.default_config = info.default_config.clone();
     loaded.info = info;
     Ok(ext)
