@@ -2,6 +2,7 @@
 //!
 //! * B1 `instantiate/noop`: `Store::new`, instantiation from the `InstancePre`, the lightest call there is
 //!   (`siloq.core-scorer` scoring no findings) and the drop. Goal: p99 <= 50 µs.
+//! * B2 `rule/light` lives in `tests/benches/rule_light.rs`, where the test guests are built.
 //! * B3 `pipeline/default/typical`: the default ruleset on the prepared `01-good-article` page, one thread.
 //!   Goal: p50 <= 1.5 ms, p99 <= 5 ms.
 //! * B5 `pipeline/end-to-end/typical`: document-model preparation from HTML plus B3.
@@ -10,13 +11,17 @@
 //! Criterion reports means and medians; because the goals are about tails, every group is also timed sample by
 //! sample and p50, p99 and p99.9 go to the console and to `target/criterion/siloq-percentiles.json`.
 
+#[path = "support/percentiles.rs"]
+mod support;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::json;
 use siloq_kernel::extensions::{ExtensionHost, Limits, PreparedPage, Ruleset, run_pipeline};
 use std::hint::black_box;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
+use support::{percentiles, record, write};
 
 const URL: &str = "https://crumbandco.example/guides/sourdough-starter/";
 
@@ -53,37 +58,6 @@ fn setup() -> &'static Setup {
             page,
         }
     })
-}
-
-/// Percentiles of every group, written once at the end.
-static PERCENTILES: Mutex<Vec<(String, serde_json::Value)>> = Mutex::new(Vec::new());
-
-/// Times `f` `n` times one by one and records p50, p99 and p99.9.
-fn percentiles(name: &str, n: usize, mut f: impl FnMut()) {
-    for _ in 0..n / 10 {
-        f();
-    }
-    let mut samples: Vec<Duration> = (0..n)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    samples.sort();
-    let at = |q: f64| samples[((samples.len() as f64 * q) as usize).min(samples.len() - 1)];
-    let us = |d: Duration| d.as_secs_f64() * 1e6;
-    let (p50, p99, p999) = (at(0.50), at(0.99), at(0.999));
-    println!(
-        "{name}: p50 {:.1} µs, p99 {:.1} µs, p99.9 {:.1} µs ({n} samples)",
-        us(p50),
-        us(p99),
-        us(p999)
-    );
-    PERCENTILES.lock().unwrap().push((
-        name.to_string(),
-        json!({"p50_us": us(p50), "p99_us": us(p99), "p999_us": us(p999), "samples": n}),
-    ));
 }
 
 fn instantiate(c: &mut Criterion) {
@@ -142,25 +116,11 @@ fn throughput(_: &mut Criterion) {
     });
     let rate = pages as f64 / start.elapsed().as_secs_f64();
     println!("throughput/default/2-threads: {rate:.0} pages/s ({pages} pages)");
-    PERCENTILES.lock().unwrap().push((
-        "throughput/default/2-threads".into(),
+    record(
+        "throughput/default/2-threads",
         json!({"pages_per_second": rate, "pages": pages}),
-    ));
-    write_percentiles();
-}
-
-fn write_percentiles() {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let dir = target.join("criterion");
-    let _ = std::fs::create_dir_all(&dir);
-    let all: serde_json::Map<String, serde_json::Value> =
-        PERCENTILES.lock().unwrap().iter().cloned().collect();
-    let path = dir.join("siloq-percentiles.json");
-    if let Err(e) = std::fs::write(&path, serde_json::to_string_pretty(&all).unwrap()) {
-        eprintln!("cannot write {}: {e}", path.display());
-    }
+    );
+    write("siloq-percentiles.json");
 }
 
 criterion_group!(benches, instantiate, pipeline, throughput);

@@ -159,6 +159,26 @@ fn sign(secret: &str, body: &[u8]) -> String {
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
+/// Queues a `ping` through the test route and waits for its delivery to settle: (delivery id, the endpoint's
+/// delivery-log path, the settled record).
+async fn ping_settled(
+    app: &TestApp,
+    owner: &TestUser,
+    site: i64,
+    endpoint: i64,
+) -> (i64, String, Value) {
+    let delivery = app
+        .post(&format!("/api/v1/sites/{site}/webhooks/{endpoint}/test/"))
+        .bearer(&owner.token)
+        .send()
+        .await
+        .expect(202)
+        .i64("delivery_id");
+    let log_path = format!("/api/v1/sites/{site}/webhooks/{endpoint}/deliveries/");
+    let record = settled_delivery(app, owner, &log_path, delivery).await;
+    (delivery, log_path, record)
+}
+
 /// Polls the delivery log until the delivery leaves `pending` (bounded).
 async fn settled_delivery(app: &TestApp, user: &TestUser, path: &str, id: i64) -> Value {
     let mut last = Value::Null;
@@ -276,15 +296,7 @@ async fn gone_disables_the_endpoint_without_retrying() {
         .await
         .expect(201)
         .i64("id");
-    let delivery = app
-        .post(&format!("/api/v1/sites/{site}/webhooks/{endpoint}/test/"))
-        .bearer(&owner.token)
-        .send()
-        .await
-        .expect(202)
-        .i64("delivery_id");
-    let log_path = format!("/api/v1/sites/{site}/webhooks/{endpoint}/deliveries/");
-    let record = settled_delivery(&app, &owner, &log_path, delivery).await;
+    let (_, _, record) = ping_settled(&app, &owner, site, endpoint).await;
     assert_eq!(record["status"], "failed", "{record}");
     assert_eq!(record["attempts"], 1);
     assert_eq!(record["response_status"], 410);
@@ -582,15 +594,7 @@ async fn a_redirect_is_not_followed_and_counts_as_a_failure() {
         .await
         .expect(201)
         .i64("id");
-    let delivery = app
-        .post(&format!("/api/v1/sites/{site}/webhooks/{endpoint}/test/"))
-        .bearer(&owner.token)
-        .send()
-        .await
-        .expect(202)
-        .i64("delivery_id");
-    let log_path = format!("/api/v1/sites/{site}/webhooks/{endpoint}/deliveries/");
-    let record = settled_delivery(&app, &owner, &log_path, delivery).await;
+    let (_, _, record) = ping_settled(&app, &owner, site, endpoint).await;
     assert_eq!(record["status"], "succeeded", "{record}");
     assert_eq!(record["attempts"], 2, "the 302 was a failed attempt");
     assert_eq!(receiver.received().len(), 2);
@@ -625,15 +629,7 @@ async fn a_blocked_destination_fails_at_once_without_a_connection() {
         )
         .await;
     assert_eq!(moved, 1);
-    let delivery = app
-        .post(&format!("/api/v1/sites/{site}/webhooks/{endpoint}/test/"))
-        .bearer(&owner.token)
-        .send()
-        .await
-        .expect(202)
-        .i64("delivery_id");
-    let log_path = format!("/api/v1/sites/{site}/webhooks/{endpoint}/deliveries/");
-    let record = settled_delivery(&app, &owner, &log_path, delivery).await;
+    let (delivery, log_path, record) = ping_settled(&app, &owner, site, endpoint).await;
     assert_eq!(record["status"], "failed", "{record}");
     assert_eq!(record["error"], "destination_blocked");
     assert_eq!(record["attempts"], 1, "a blocked delivery is not retried");
