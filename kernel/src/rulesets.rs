@@ -6,7 +6,8 @@
 //!
 //! Module map: `entries` (the canonical revision entries and how a revision becomes a loaded [`Ruleset`]),
 //! `registry` (bundled registration and upload validation), `activation` (activate, rollback, bootstrap),
-//! `converge` (the per-instance loop), `rescore` (the `rulesets.rescore_pages` job), `preview`, `views` (JSON
+//! `converge` (the per-instance loop), `file` (`extensions.ruleset_file` applied through revisions, with hot
+//! reload), `rescore` (the `rulesets.rescore_pages` job), `preview`, `views` (JSON
 //! shapes), `ext_api` and `ruleset_api` (the staff routes).
 //!
 //! [`Ruleset`]: crate::extensions::Ruleset
@@ -15,6 +16,7 @@ pub mod activation;
 pub mod converge;
 pub mod entries;
 mod ext_api;
+pub mod file;
 pub mod preview;
 pub mod registry;
 pub mod rescore;
