@@ -28,6 +28,7 @@ pub use rescore::RESCORE_PAGES;
 
 use crate::http::AppState;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 /// The staff routes of api.md §14 (the paths of extensions.md §6.12 are the same handlers where they differ).
@@ -35,7 +36,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/extensions",
-            get(ext_api::list_extensions).post(ext_api::upload),
+            // The upload reads its body itself within `extensions.limits.max_upload_bytes` (plus 64 KiB), so
+            // axum's 2 MB default limit (which the multipart reader would apply) is lifted there.
+            get(ext_api::list_extensions)
+                .merge(post(ext_api::upload).layer(DefaultBodyLimit::disable())),
         )
         .route("/extensions/uploads", get(ext_api::list_uploads))
         .route("/extensions/{id}", get(ext_api::extension_detail))
