@@ -537,8 +537,11 @@ async fn a_revision_must_enable_one_scorer_and_a_rule_and_name_stored_versions()
         .expect(404);
 }
 
-/// A `multipart/form-data` body with the given parts: (name, file name and content type if a file, bytes).
-fn form(boundary: &str, parts: &[(&str, Option<(&str, &str)>, &[u8])]) -> Vec<u8> {
+/// One part of a form: its name, its file name and content type if it is a file, its bytes.
+type Part<'a> = (&'a str, Option<(&'a str, &'a str)>, &'a [u8]);
+
+/// A `multipart/form-data` body with the given parts.
+fn form(boundary: &str, parts: &[Part<'_>]) -> Vec<u8> {
     let mut body = Vec::new();
     for (name, file, bytes) in parts {
         body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());

@@ -44,12 +44,15 @@ pub const DEBOUNCE: Duration = Duration::from_millis(250);
 /// File metadata is compared this often, for file systems that drop events.
 pub const METADATA_POLL: Duration = Duration::from_secs(5);
 
+/// Each `path` component's resolved path and bytes, in file order.
+type Components = Vec<(PathBuf, Vec<u8>)>;
+
 /// The file and its components as read at one moment.
 struct Snapshot {
     /// SHA-256 over the file text and every component's hash (and read errors), in file order.
     fingerprint: String,
     /// The parsed file with each component's bytes, or why it cannot be used.
-    content: Result<(FileSpec, Vec<(PathBuf, Vec<u8>)>), String>,
+    content: Result<(FileSpec, Components), String>,
     /// The directories to watch: the file's and each component's.
     dirs: BTreeSet<PathBuf>,
 }
@@ -208,7 +211,7 @@ async fn apply(
     state: &AppState,
     path: &Path,
     spec: &FileSpec,
-    mut components: Vec<(PathBuf, Vec<u8>)>,
+    mut components: Components,
 ) -> Result<(i64, bool), SyncError> {
     let mut specs = Vec::new();
     for item in &spec.items {
