@@ -25,8 +25,7 @@
 //! The database registry, revisions, activation, convergence, re-scoring and previews live in
 //! `crate::rulesets` (§6.2-6.8); the [`Runtime`] holds the per-application snapshot they swap.
 //!
-//! Not built yet: cache pruning (§6.9), the circuit breaker and quarantine (§4.8), ruleset-file watching and
-//! registration of file components in the database (§6.11).
+//! Not built yet: cache pruning (§6.9), the circuit breaker and quarantine (§4.8).
 
 pub mod bundled;
 pub mod cache;
@@ -45,7 +44,7 @@ pub mod page;
 pub mod pipeline;
 pub mod pool;
 pub mod ruleset;
-mod ruleset_file;
+pub mod ruleset_file;
 pub mod runtime;
 pub mod site;
 pub mod validate;

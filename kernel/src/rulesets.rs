@@ -6,7 +6,8 @@
 //!
 //! Module map: `entries` (the canonical revision entries and how a revision becomes a loaded [`Ruleset`]),
 //! `registry` (bundled registration and upload validation), `activation` (activate, rollback, bootstrap),
-//! `converge` (the per-instance loop), `rescore` (the `rulesets.rescore_pages` job), `preview`, `views` (JSON
+//! `converge` (the per-instance loop), `file` (`extensions.ruleset_file` applied through revisions, with hot
+//! reload), `rescore` (the `rulesets.rescore_pages` job), `preview`, `views` (JSON
 //! shapes), `ext_api` and `ruleset_api` (the staff routes).
 //!
 //! [`Ruleset`]: crate::extensions::Ruleset
@@ -15,6 +16,7 @@ pub mod activation;
 pub mod converge;
 pub mod entries;
 mod ext_api;
+pub mod file;
 pub mod preview;
 pub mod registry;
 pub mod rescore;
@@ -26,6 +28,7 @@ pub use rescore::RESCORE_PAGES;
 
 use crate::http::AppState;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 /// The staff routes of api.md §14 (the paths of extensions.md §6.12 are the same handlers where they differ).
@@ -33,7 +36,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/extensions",
-            get(ext_api::list_extensions).post(ext_api::upload),
+            // The upload reads its body itself within `extensions.limits.max_upload_bytes` (plus 64 KiB), so
+            // axum's 2 MB default limit (which the multipart reader would apply) is lifted there.
+            get(ext_api::list_extensions)
+                .merge(post(ext_api::upload).layer(DefaultBodyLimit::disable())),
         )
         .route("/extensions/uploads", get(ext_api::list_uploads))
         .route("/extensions/{id}", get(ext_api::extension_detail))

@@ -112,6 +112,10 @@ impl RunningServer {
                 serve_state.clone(),
                 worker_signal.clone(),
             ));
+            let ruleset_file = tokio::spawn(crate::rulesets::file::watch(
+                serve_state.clone(),
+                worker_signal.clone(),
+            ));
             let worker = tokio::spawn(worker.run(worker_signal));
             let flusher_state = serve_state.clone();
             let flusher = tokio::spawn(async move {
@@ -144,6 +148,7 @@ impl RunningServer {
                 );
             }
             let _ = tokio::time::timeout(grace, converge).await;
+            let _ = tokio::time::timeout(grace, ruleset_file).await;
             flusher.abort();
             cleaner.abort();
             pruner.abort();

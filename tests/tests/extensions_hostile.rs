@@ -4,8 +4,9 @@
 //! page result survives. Components the loader must refuse (forbidden imports, wrong WIT version, wrong shape,
 //! lying `describe`, garbage bytes) are asserted by their refusal code and message.
 //!
-//! The last tests run whole servers: a ruleset file (§6.11) naming `spin` or `stamp`, and page syncs through the
-//! public API.
+//! The last tests run whole servers whose active revision holds `spin` or `panic` (seeded into the store: a
+//! server validates ruleset-file components like uploads and refuses these, see `rulesets_file.rs`) or whose
+//! ruleset file names `stamp`, and page syncs through the public API.
 //!
 //! Timing assertions take the fastest of a few runs: the defence either works (and the best run shows it) or it
 //! does not; a busy CI machine only ever adds time.
@@ -649,14 +650,61 @@ fn a_ruleset_file_refuses_a_component_claiming_a_reserved_id_or_a_forbidden_impo
     }
 }
 
-// ---- Whole servers: `extensions.ruleset_file` names a guest; pages are synced through the public API ----
+// ---- Whole servers: the active revision holds a guest; pages are synced through the public API ----
 
-async fn spawn_with_ruleset(dir: &tempfile::TempDir) -> TestApp {
-    let file = dir.path().join("ruleset.toml");
-    TestApp::spawn_with(|config| {
-        config.extensions.ruleset_file = file.to_string_lossy().into_owned();
-    })
-    .await
+/// A server whose active revision is the bundled extensions plus `guest` (after core-rules). The guest is put in
+/// the store as it is, without the upload validation, which refuses a guest that spins or panics on the
+/// conformance pages (a server's ruleset file is validated like an upload too): these tests are about what the
+/// runtime does when a component in the active revision misbehaves on real pages.
+async fn spawn_serving(
+    guest: &[u8],
+    tweak: impl FnOnce(&mut siloq_kernel::config::Config),
+) -> TestApp {
+    let app = TestApp::spawn_with(tweak).await;
+    let state = app.state();
+    let ext = state
+        .extensions
+        .load_extension(guest)
+        .expect("the guest compiles and describes itself");
+    let new = siloq_kernel::db::NewExtensionVersion {
+        extension: ext.id().to_string(),
+        version: ext.version().to_string(),
+        kind: ext.kind().as_str().to_string(),
+        api_version: ext.api_version().to_string(),
+        sha256: ext.sha256().to_string(),
+        bytes: guest.to_vec(),
+        info: siloq_kernel::rulesets::registry::info_json(&ext),
+        report: json!({"seeded_by": "siloq-tests"}),
+        source: "upload".into(),
+        created_by: None,
+    };
+    let (row, _) = state
+        .store
+        .register_extension_version(&new)
+        .await
+        .expect("stored");
+    let staff = app.staff_user("ops@x.test").await;
+    let active = app
+        .get("/api/v1/rulesets/active/")
+        .bearer(&staff.token)
+        .send()
+        .await
+        .expect(200)
+        .json;
+    let mut entries: Vec<Value> = active["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| json!({"extension_version_id": e["extension_version_id"]}))
+        .collect();
+    entries.insert(1, json!({"extension_version_id": row.id}));
+    app.post("/api/v1/rulesets/")
+        .bearer(&staff.token)
+        .json(&json!({"entries": entries, "comment": "bundled plus a hostile guest"}))
+        .send()
+        .await
+        .expect(201);
+    app
 }
 
 /// Syncs one small page into a fresh site of a fresh user (staff when asked) and returns the sync's answer and
@@ -706,11 +754,10 @@ fn issue_types(seo: &Value) -> BTreeSet<&str> {
 }
 
 #[tokio::test]
-async fn a_server_with_spin_in_its_ruleset_file_scores_pages_degraded_and_stays_healthy() {
+async fn a_server_with_spin_in_its_active_revision_scores_pages_degraded_and_stays_healthy() {
     guests::require_built();
     let _cpu = CPU.write().await;
-    let dir = ruleset_dir(guests::SPIN);
-    let app = spawn_with_ruleset(&dir).await;
+    let app = spawn_serving(guests::SPIN, |_| {}).await;
     let (sync, seo) = sync_one(&app, 1, false).await;
     assert!(
         sync["seo_score"].is_i64(),
@@ -758,8 +805,7 @@ async fn a_server_with_spin_in_its_ruleset_file_scores_pages_degraded_and_stays_
 async fn a_panicking_guest_shows_its_message_to_staff_only() {
     guests::require_built();
     let _cpu = CPU.read().await;
-    let dir = ruleset_dir(guests::PANIC);
-    let app = spawn_with_ruleset(&dir).await;
+    let app = spawn_serving(guests::PANIC, |_| {}).await;
     let (_, owner_view) = sync_one(&app, 1, false).await;
     let (_, staff_view) = sync_one(&app, 2, true).await;
     for seo in [&owner_view, &staff_view] {
@@ -778,8 +824,13 @@ async fn a_panicking_guest_shows_its_message_to_staff_only() {
 async fn a_guest_named_in_the_ruleset_file_changes_a_synced_pages_issues() {
     guests::require_built();
     let _cpu = CPU.read().await;
+    // `stamp` passes the upload validation, so a ruleset file can name it.
     let dir = ruleset_dir(guests::STAMP);
-    let app = spawn_with_ruleset(&dir).await;
+    let file = dir.path().join("ruleset.toml");
+    let app = TestApp::spawn_with(|config| {
+        config.extensions.ruleset_file = file.to_string_lossy().into_owned();
+    })
+    .await;
     let (_, seo) = sync_one(&app, 1, false).await;
     let types = issue_types(&seo);
     assert!(types.contains("test.stamp"), "{types:?}");
@@ -805,11 +856,8 @@ async fn a_guest_named_in_the_ruleset_file_changes_a_synced_pages_issues() {
 async fn two_hundred_concurrent_syncs_with_spin_are_all_stored_and_all_scored_in_the_end() {
     guests::require_built();
     let _cpu = CPU.write().await;
-    let dir = ruleset_dir(guests::SPIN);
-    let file = dir.path().join("ruleset.toml");
     // A short wait for an evaluation thread, so that many syncs are deferred to the re-scoring job.
-    let app = TestApp::spawn_with(|config| {
-        config.extensions.ruleset_file = file.to_string_lossy().into_owned();
+    let app = spawn_serving(guests::SPIN, |config| {
         config.extensions.queue_wait_ms = 200;
     })
     .await;

@@ -536,3 +536,217 @@ async fn a_revision_must_enable_one_scorer_and_a_rule_and_name_stored_versions()
         .await
         .expect(404);
 }
+
+/// One part of a form: its name, its file name and content type if it is a file, its bytes.
+type Part<'a> = (&'a str, Option<(&'a str, &'a str)>, &'a [u8]);
+
+/// A `multipart/form-data` body with the given parts.
+fn form(boundary: &str, parts: &[Part<'_>]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, file, bytes) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file {
+            Some((file_name, content_type)) => body.extend_from_slice(
+                format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\n\
+                     Content-Type: {content_type}\r\n\r\n"
+                )
+                .as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            ),
+        }
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    body
+}
+
+async fn upload_form(
+    app: &TestApp,
+    token: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> siloq_tests::Resp {
+    app.post("/api/v1/extensions/")
+        .bearer(token)
+        .body(content_type, body)
+        .send()
+        .await
+}
+
+#[tokio::test]
+async fn multipart_uploads_give_the_same_result_as_raw_ones_and_bad_forms_get_400() {
+    guests::require_built();
+    let app = TestApp::spawn().await;
+    let staff = app.staff_user("ops@x.test").await;
+    let multipart = "multipart/form-data; boundary=siloq-boundary";
+
+    // A file part named `component`, next to a `notes` text part: validated and stored like a raw upload.
+    let body = form(
+        "siloq-boundary",
+        &[
+            ("notes", None, b"first release"),
+            (
+                "component",
+                Some(("stamp.wasm", "application/wasm")),
+                guests::STAMP,
+            ),
+        ],
+    );
+    let by_form = upload_form(&app, &staff.token, multipart, body)
+        .await
+        .expect(201);
+    assert_eq!(by_form.json["extension"], "test.stamp");
+    assert_eq!(by_form.json["source"], "upload");
+    assert_eq!(by_form.json["status"], "validated");
+    // The same bytes raw: the same version (200); and again as a form part named `file` or `module`.
+    let raw = upload(&app, &staff.token, guests::STAMP).await.expect(200);
+    assert_eq!(raw.json["id"], by_form.json["id"]);
+    assert_eq!(raw.json["sha256"], by_form.json["sha256"]);
+    assert_eq!(
+        raw.json["validation_report"],
+        by_form.json["validation_report"]
+    );
+    for name in ["file", "module"] {
+        let body = form(
+            "siloq-boundary",
+            &[(
+                name,
+                Some(("stamp.wasm", "application/octet-stream")),
+                guests::STAMP,
+            )],
+        );
+        let again = upload_form(&app, &staff.token, multipart, body)
+            .await
+            .expect(200);
+        assert_eq!(again.json["id"], by_form.json["id"], "{name}");
+    }
+    // A new component by form and by raw body gives the same object.
+    let body = form(
+        "b2",
+        &[(
+            "file",
+            Some(("light.wasm", "application/wasm")),
+            guests::LIGHT,
+        )],
+    );
+    let light = upload_form(&app, &staff.token, "multipart/form-data; boundary=b2", body)
+        .await
+        .expect(201);
+    let light_raw = upload(&app, &staff.token, guests::LIGHT).await.expect(200);
+    assert_eq!(light.json["id"], light_raw.json["id"]);
+    // A refused component by form gets the raw path's answer.
+    let body = form(
+        "siloq-boundary",
+        &[(
+            "module",
+            Some(("spin.wasm", "application/wasm")),
+            guests::SPIN,
+        )],
+    );
+    let refused = upload_form(&app, &staff.token, multipart, body)
+        .await
+        .expect(400);
+    assert_eq!(
+        refused.json["reason"], "conformance_failed",
+        "{}",
+        refused.text
+    );
+
+    // Bad forms: 400 under `module`, with a message that says what is wrong.
+    let cases: Vec<(&str, &str, Vec<u8>, &str)> = vec![
+        (
+            "no file part",
+            multipart,
+            form("siloq-boundary", &[("notes", None, b"just notes")]),
+            "No file was submitted",
+        ),
+        (
+            "a file part under another name",
+            multipart,
+            form(
+                "siloq-boundary",
+                &[(
+                    "upload",
+                    Some(("stamp.wasm", "application/wasm")),
+                    guests::STAMP,
+                )],
+            ),
+            "No file was submitted",
+        ),
+        (
+            "a file part of another type",
+            multipart,
+            form(
+                "siloq-boundary",
+                &[("file", Some(("stamp.txt", "text/plain")), b"hello")],
+            ),
+            "text/plain",
+        ),
+        (
+            "two file parts",
+            multipart,
+            form(
+                "siloq-boundary",
+                &[
+                    ("file", Some(("a.wasm", "application/wasm")), guests::STAMP),
+                    (
+                        "component",
+                        Some(("b.wasm", "application/wasm")),
+                        guests::LIGHT,
+                    ),
+                ],
+            ),
+            "more than one",
+        ),
+        (
+            "no boundary",
+            "multipart/form-data",
+            form("siloq-boundary", &[("file", None, b"x")]),
+            "multipart",
+        ),
+        (
+            "a body that is not the form its header announces",
+            multipart,
+            b"--other\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc".to_vec(),
+            "",
+        ),
+    ];
+    for (what, content_type, body, says) in cases {
+        let r = upload_form(&app, &staff.token, content_type, body).await;
+        assert_eq!(r.status(), 400, "{what}: {}", r.text);
+        assert_eq!(r.json["code"], "invalid", "{what}: {}", r.text);
+        let message = r.json["module"][0]
+            .as_str()
+            .unwrap_or_else(|| panic!("{what}: {}", r.text));
+        assert!(message.contains(says), "{what}: {message}");
+    }
+    // Over the size limit: 413, as for a raw body.
+    let big = vec![0u8; 4 * 1024 * 1024 + 128 * 1024];
+    let body = form(
+        "siloq-boundary",
+        &[("file", Some(("big.wasm", "application/wasm")), &big)],
+    );
+    upload_form(&app, &staff.token, multipart, body)
+        .await
+        .expect(413);
+    let big = vec![0u8; 4 * 1024 * 1024 + 1024];
+    let body = form(
+        "siloq-boundary",
+        &[("file", Some(("big.wasm", "application/wasm")), &big)],
+    );
+    upload_form(&app, &staff.token, multipart, body)
+        .await
+        .expect(413);
+    // Nothing but the two components was stored.
+    let listed = app
+        .get("/api/v1/extensions/?source=upload")
+        .bearer(&staff.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(listed.json["count"], 2, "{}", listed.text);
+}

@@ -121,8 +121,11 @@ pub struct ExtensionsConfig {
     pub background_threads: usize,
     /// How long a page sync waits for an evaluation thread before its scoring is deferred to a job.
     pub queue_wait_ms: u64,
-    /// A TOML file that declares the whole ruleset; empty = the bundled ruleset.
+    /// A TOML file that declares the whole ruleset (extensions.md §6.11); empty = none (the database's active
+    /// revision, the bundled one on a fresh database).
     pub ruleset_file: String,
+    /// Follow changes of `ruleset_file` and its components while running; false = read it at start-up only.
+    pub watch: bool,
     /// Compiled-artifact cache (extensions.md §6.9), created with mode 0700; empty = no cache (compile at every
     /// start).
     pub cache_dir: String,
@@ -136,6 +139,7 @@ impl Default for ExtensionsConfig {
             background_threads: 0,
             queue_wait_ms: crate::extensions::limits::QUEUE_WAIT_MS,
             ruleset_file: String::new(),
+            watch: true,
             cache_dir: "data/extension-cache".into(),
             limits: crate::extensions::Limits::default(),
         }

@@ -1,9 +1,9 @@
 //! Rulesets: which extensions score pages, in which order, with which configuration and overrides
 //! (extensions.md §5.2, §6.4). A [`Ruleset`] is immutable; the kernel serves one active ruleset at a time.
 //!
-//! Two sources exist today: the bundled revision 1 (core rules, core scorer, core recommender with their default
-//! configs) and a file named by `extensions.ruleset_file` (§6.11), read once at startup. The database registry,
-//! API activation and file watching are not built yet.
+//! A server builds them from stored revisions (`crate::rulesets::entries`), including the revisions that
+//! `extensions.ruleset_file` produces (`crate::rulesets::file`); [`Ruleset::bundled`] is what a runtime serves
+//! before it has loaded one, and [`Ruleset::from_file`] reads a ruleset file without a database (tools, tests).
 
 use super::diagnostic::Kind;
 use super::host::ExtensionHost;
@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 /// The revision number of the bundled ruleset.
 pub const BUNDLED_REVISION: i64 = 1;
-/// The revision number a ruleset file gets unless it names one.
+/// The revision number a ruleset read without a database ([`Ruleset::from_file`]) gets unless it names one.
 pub const FILE_REVISION: i64 = 2;
 
 /// A ruleset that cannot be built. The message names the entry and what is wrong.
@@ -98,8 +98,9 @@ impl Ruleset {
             .build(host)
     }
 
-    /// Reads a ruleset file (§6.11). Components named by `path` are loaded like uploads (reserved `siloq.` ids
-    /// refused); `extension = "siloq.core-rules"` and the other bundled ids name the bundled components.
+    /// Reads a ruleset file (§6.11) without a database, for tools and tests. Components named by `path` are loaded
+    /// like uploads (reserved `siloq.` ids refused; a failed conformance run only warns here, a server refuses it);
+    /// `extension = "siloq.core-rules"` and the other bundled ids name the bundled components.
     pub fn from_file(host: &ExtensionHost, path: &Path) -> Result<Ruleset, RulesetError> {
         super::ruleset_file::load(host, path)
     }

@@ -18,7 +18,6 @@ use super::ruleset::Ruleset;
 use super::site::{ScoredSitePage, SiteRuleEntry, SiteSnapshot, SiteVerdict};
 use crate::config::ExtensionsConfig;
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -55,12 +54,10 @@ struct Running {
 struct Core {
     host: Arc<ExtensionHost>,
     pool: Pool,
-    /// The ruleset of the configuration (bundled or `ruleset_file`), what a runtime starts with.
+    /// The bundled ruleset, what a runtime serves until it has loaded the database's active revision.
     initial: Arc<Ruleset>,
     /// Components loaded so far, by SHA-256: a revision that reuses them needs no compile or describe.
     loaded: Mutex<HashMap<String, LoadedExtension>>,
-    /// True when `extensions.ruleset_file` decides the ruleset.
-    file_managed: bool,
     /// The site rules (extensions.md §5.5), judged per site: the bundled ones with their default configs.
     site_rules: Arc<Vec<SiteRuleEntry>>,
 }
@@ -76,6 +73,24 @@ pub struct Convergence {
     pub state: &'static str,
     /// Why the target could not be loaded (the previous snapshot keeps serving).
     pub error: Option<String>,
+    /// Why `extensions.ruleset_file` could not be applied (the active revision keeps serving); cleared when the
+    /// file applies again. Independent of `error`, which is about loading revisions.
+    pub file_error: Option<String>,
+    /// The fingerprint of the ruleset file and components last applied or refused as invalid (`None`: retry).
+    pub file_fingerprint: Option<String>,
+    /// The revision the ruleset file last produced.
+    pub file_revision: Option<i64>,
+}
+
+impl Convergence {
+    /// What the instance reports as its error: the load error and the ruleset-file error, when there are any.
+    pub fn combined_error(&self) -> Option<String> {
+        match (&self.error, &self.file_error) {
+            (Some(load), Some(file)) => Some(format!("{load}; {file}")),
+            (Some(e), None) | (None, Some(e)) => Some(e.clone()),
+            (None, None) => None,
+        }
+    }
 }
 
 impl std::fmt::Debug for Runtime {
@@ -87,8 +102,9 @@ impl std::fmt::Debug for Runtime {
 }
 
 impl Runtime {
-    /// Builds a runtime: the host, the evaluation threads, and the ruleset of `extensions.ruleset_file` (or the
-    /// bundled one). Refuses a binary built without its extensions. `secret` (the server secret) keys the
+    /// Builds a runtime: the host, the evaluation threads, and the bundled ruleset, served until the database's
+    /// active revision is loaded (`extensions.ruleset_file` reaches the runtime through the database too, see
+    /// `crate::rulesets::file`). Refuses a binary built without its extensions. `secret` (the server secret) keys the
     /// compiled-artifact cache in `extensions.cache_dir`; without it, or with an empty directory, there is none.
     pub fn start(config: &ExtensionsConfig, secret: Option<&str>) -> Result<Runtime, RuntimeError> {
         if let Some(why) = bundled::missing_reason() {
@@ -113,12 +129,7 @@ impl Runtime {
         })
         .map_err(|e| RuntimeError(e.to_string()))?;
         let started = std::time::Instant::now();
-        let ruleset = if config.ruleset_file.trim().is_empty() {
-            Ruleset::bundled(&host)
-        } else {
-            Ruleset::from_file(&host, Path::new(config.ruleset_file.trim()))
-        }
-        .map_err(|e| RuntimeError(e.to_string()))?;
+        let ruleset = Ruleset::bundled(&host).map_err(|e| RuntimeError(e.to_string()))?;
         tracing::info!(
             revision = ruleset.revision(),
             rules = ruleset.rules().len(),
@@ -141,7 +152,6 @@ impl Runtime {
             pool,
             initial: Arc::new(ruleset),
             loaded: Mutex::new(loaded),
-            file_managed: !config.ruleset_file.trim().is_empty(),
             site_rules: Arc::new(site_rules),
         };
         Ok(Runtime::with_core(
@@ -208,12 +218,7 @@ impl Runtime {
         self.running.as_ref().map(|r| &r.core.host)
     }
 
-    /// True when `extensions.ruleset_file` decides the ruleset (the database's active revision is not followed).
-    pub fn file_managed(&self) -> bool {
-        self.running.as_ref().is_some_and(|r| r.core.file_managed)
-    }
-
-    /// The ruleset of the configuration: bundled, or the `ruleset_file` one.
+    /// The bundled ruleset every runtime starts with.
     pub fn initial(&self) -> Option<Arc<Ruleset>> {
         self.running.as_ref().map(|r| r.core.initial.clone())
     }
@@ -291,11 +296,10 @@ impl Runtime {
         }
     }
 
-    /// False only while an instance that follows the database has not loaded any revision of it yet.
+    /// False only while the instance has not loaded any revision of the database yet.
     pub fn ruleset_loaded(&self) -> bool {
         match &self.running {
             None => true,
-            Some(r) if r.core.file_managed => true,
             Some(r) => {
                 r.generation
                     .lock()

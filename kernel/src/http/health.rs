@@ -52,8 +52,16 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
     let ruleset = json!({
         "revision": state.extensions.revision(), "generation": sync.generation,
         "target": sync.target.map(|(revision, generation)| json!({"revision": revision, "generation": generation})),
-        "state": sync.state, "error": sync.error,
+        "state": sync.state, "error": sync.combined_error(),
     });
+    let mut ruleset = ruleset;
+    let file = state.config.extensions.ruleset_file.trim();
+    if !file.is_empty() {
+        ruleset["file"] = json!({
+            "path": file, "watch": state.config.extensions.watch, "revision": sync.file_revision,
+            "error": sync.file_error,
+        });
+    }
     if database_ok && migrations_ok && accepting && ruleset_ok {
         (
             StatusCode::OK,

@@ -35,6 +35,7 @@ pub struct Metrics {
     webhook_deliveries: IntCounterVec,
     jobs_queued: IntGaugeVec,
     ruleset_revision: IntGauge,
+    ruleset_file_syncs: IntCounterVec,
 }
 
 impl Default for Metrics {
@@ -94,6 +95,15 @@ impl Metrics {
             "The ruleset revision new pipelines run under (0: none).",
         )
         .expect("valid metric");
+        let ruleset_file_syncs = IntCounterVec::new(
+            Opts::new(
+                "siloq_ruleset_file_syncs_total",
+                "Changes of extensions.ruleset_file applied (activated, unchanged: its revision was already \
+                 active) or refused (failed: invalid file or component, the active revision kept serving).",
+            ),
+            &["outcome"],
+        )
+        .expect("valid metric");
         let build_info = IntGaugeVec::new(
             Opts::new("siloq_build_info", "Always 1; the version is the label."),
             &["version"],
@@ -110,6 +120,7 @@ impl Metrics {
             Box::new(webhook_deliveries.clone()),
             Box::new(jobs_queued.clone()),
             Box::new(ruleset_revision.clone()),
+            Box::new(ruleset_file_syncs.clone()),
             Box::new(build_info),
         ] {
             registry.register(collector).expect("unique metric names");
@@ -123,7 +134,13 @@ impl Metrics {
             webhook_deliveries,
             jobs_queued,
             ruleset_revision,
+            ruleset_file_syncs,
         }
+    }
+
+    /// One application of the ruleset file (`outcome`: `activated`, `unchanged` or `failed`).
+    pub fn ruleset_file_sync(&self, outcome: &'static str) {
+        self.ruleset_file_syncs.with_label_values(&[outcome]).inc();
     }
 
     /// One webhook delivery attempt (`event` is one of the closed set of api.md §12.4).

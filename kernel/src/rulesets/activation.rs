@@ -44,15 +44,17 @@ pub struct Activation {
 }
 
 /// At start-up: registers the bundled components, creates their revision and activates it on a fresh database
-/// (source `bundled`), then converges on whatever is active. Failures are logged; the instance serves its
+/// (source `bundled`), applies `extensions.ruleset_file` (if any), then converges on whatever is active. Failures are logged; the instance serves its
 /// configured ruleset meanwhile and the convergence loop retries.
 pub async fn bootstrap(state: &AppState) {
     if state.extensions.host().is_none() {
         return;
     }
     if let Err(e) = bootstrap_inner(state).await {
-        tracing::warn!(error = %e, "ruleset bootstrap failed; serving the configured ruleset");
+        tracing::warn!(error = %e, "ruleset bootstrap failed; serving the bundled ruleset");
     }
+    // The ruleset file (if any) is applied before the first convergence, so the instance starts on its revision.
+    super::file::sync_at_startup(state).await;
     if let Err(e) = converge_now(state).await {
         tracing::warn!(error = %e, "the active ruleset revision could not be loaded");
     }
@@ -93,12 +95,13 @@ async fn bootstrap_inner(state: &AppState) -> Result<(), String> {
     Ok(())
 }
 
-/// Makes a revision active (`kind`: `activate` or `rollback`). Activating the active revision changes nothing.
+/// Makes a revision active (`kind`: `activate` or `rollback` by a staff user, `file` by the ruleset file with no
+/// user). Activating the active revision changes nothing.
 pub async fn activate(
     state: &AppState,
     revision: i64,
     kind: &str,
-    by: UserId,
+    by: Option<UserId>,
 ) -> Result<Activation, ActivationError> {
     let row = state.store.revision(revision).await?;
     let specs = entries::parse(&row.entries.0).map_err(ActivationError::Invalid)?;
@@ -116,14 +119,14 @@ pub async fn activate(
     }
     let activated = state
         .store
-        .activate_revision(revision, kind, Some(by), false)
+        .activate_revision(revision, kind, by, false)
         .await?;
     if activated.changed {
         tracing::info!(
             revision,
             generation = activated.active.generation,
             kind,
-            user_id = by.0,
+            user_id = by.map(|u| u.0),
             "ruleset revision activated"
         );
     }
@@ -150,7 +153,7 @@ pub async fn rollback(state: &AppState, by: UserId) -> Result<Activation, Activa
     let target = rollback_target(&history).ok_or_else(|| {
         ActivationError::Invalid("There is no previous revision to roll back to.".into())
     })?;
-    activate(state, target, "rollback", by).await
+    activate(state, target, "rollback", Some(by)).await
 }
 
 fn rollback_target(history: &[ActivationRow]) -> Option<i64> {
@@ -175,7 +178,7 @@ fn rollback_target(history: &[ActivationRow]) -> Option<i64> {
 /// does not. Loads are serialised per instance.
 pub async fn converge_now(state: &AppState) -> Result<(), String> {
     let runtime = Arc::clone(&state.extensions);
-    if runtime.host().is_none() || runtime.file_managed() {
+    if runtime.host().is_none() {
         return Ok(());
     }
     let _one_at_a_time = runtime.converging().lock().await;

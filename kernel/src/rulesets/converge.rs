@@ -20,9 +20,6 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     let Some(wake) = state.extensions.wake() else {
         return;
     };
-    if state.extensions.file_managed() {
-        return;
-    }
     if state.store.listen_for_activations(wake.clone()).await {
         tracing::debug!("listening for ruleset activations");
     }
@@ -60,7 +57,7 @@ pub async fn report_instance(state: &AppState) {
         revision: runtime.active().map(|r| r.revision()),
         generation: (sync.generation > 0).then_some(sync.generation),
         state: sync.state.to_string(),
-        error: sync.error.clone(),
+        error: sync.combined_error(),
         heartbeat_at: crate::time::now(),
     };
     if let Err(e) = state.store.upsert_instance(&row).await {

@@ -12,8 +12,8 @@ use crate::http::validate::FieldErrors;
 use crate::http::{ApiError, ApiResult, AppState};
 use axum::Json;
 use axum::body::Body;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{StatusCode, header};
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -119,33 +119,49 @@ pub async fn list_uploads(
     query.envelope(window, count, rows.iter().map(views::upload).collect())
 }
 
-/// `POST /extensions/`: the raw component (`application/wasm` or `application/octet-stream`).
+/// The names a multipart file part may have (`module` as in extensions.md §6.2; `component` and `file` as most
+/// clients name an upload).
+const FILE_PARTS: [&str; 3] = ["module", "component", "file"];
+
+/// `POST /extensions/`: the component as the raw body (`application/wasm` or `application/octet-stream`) or as
+/// the file part of a `multipart/form-data` body (see [`FILE_PARTS`]; other parts such as `notes` are ignored).
+/// Both read at most the upload limit plus 64 KiB (413 beyond) and validate the same way.
 pub async fn upload(
     State(state): State<AppState>,
     StaffUser(staff): StaffUser,
-    headers: HeaderMap,
-    body: Body,
+    req: Request,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    if let Some(raw) = headers
+    let (parts, body) = req.into_parts();
+    let media = parts
+        .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
+        .map(|raw| {
+            raw.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
+    let multipart = media.as_deref() == Some("multipart/form-data");
+    if let Some(media) = &media
+        && !multipart
+        && media != "application/wasm"
+        && media != "application/octet-stream"
     {
-        let media = raw
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        if media != "application/wasm" && media != "application/octet-stream" {
-            return Err(ApiError::unsupported_media_type(&media));
-        }
+        return Err(ApiError::unsupported_media_type(media));
     }
     let limit = state.config.extensions.limits.max_upload_bytes + UPLOAD_SLACK;
     let bytes = read_limited(body, limit).await?;
+    let bytes = if multipart {
+        component_part(Request::from_parts(parts, Body::from(bytes))).await?
+    } else {
+        bytes.to_vec()
+    };
     if bytes.is_empty() {
         return Err(ApiError::field("module", "No file was submitted."));
     }
-    let (row, created) = registry::upload(&state, staff.user.id, bytes.to_vec()).await?;
+    let (row, created) = registry::upload(&state, staff.user.id, bytes).await?;
     if created {
         tracing::info!(extension = %row.extension, version = %row.version, sha256 = %row.sha256,
             user_id = staff.user.id.0, "extension uploaded");
@@ -160,4 +176,63 @@ pub async fn upload(
         status,
         Json(views::extension_version(&row, active.contains(&row.id))),
     ))
+}
+
+/// The bytes of the one file part of a multipart upload (already read within the size limit). Every problem is
+/// a 400 under `module`: a malformed form, no file part, two file parts, a file part of another media type.
+async fn component_part(req: Request) -> ApiResult<Vec<u8>> {
+    let bad = |m: String| ApiError::field("module", &m);
+    let mut form = Multipart::from_request(req, &()).await.map_err(|e| {
+        bad(format!(
+            "The multipart form cannot be read: {}",
+            e.body_text()
+        ))
+    })?;
+    let mut found: Option<Vec<u8>> = None;
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => {
+                return Err(bad(format!(
+                    "The multipart form is malformed: {}",
+                    e.body_text()
+                )));
+            }
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        if !FILE_PARTS.contains(&name.as_str()) {
+            continue;
+        }
+        if found.is_some() {
+            return Err(bad(
+                "Send one component: the form has more than one file part.".into(),
+            ));
+        }
+        if let Some(media) = field.content_type() {
+            let media = media
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            if media != "application/wasm" && media != "application/octet-stream" {
+                return Err(bad(format!(
+                    "The file part `{name}` is {media}; send the component as application/wasm or \
+                     application/octet-stream."
+                )));
+            }
+        }
+        let data = field.bytes().await.map_err(|e| {
+            bad(format!(
+                "The multipart form is malformed: {}",
+                e.body_text()
+            ))
+        })?;
+        found = Some(data.to_vec());
+    }
+    found.ok_or_else(|| {
+        bad("No file was submitted: send the component as a file part named `module`, `component` or `file`."
+            .into())
+    })
 }

@@ -134,9 +134,21 @@ pub async fn upload(
     by: UserId,
     bytes: Vec<u8>,
 ) -> Result<(ExtensionVersionRow, bool), UploadError> {
+    register(state, Some(by), "upload", bytes).await
+}
+
+/// Validates a component exactly as an upload and stores it with `source` (`upload`, or `file` for the
+/// components of `extensions.ruleset_file`, which have no uploader). Idempotent by hash; every attempt leaves an
+/// audit row.
+pub async fn register(
+    state: &AppState,
+    by: Option<UserId>,
+    source: &'static str,
+    bytes: Vec<u8>,
+) -> Result<(ExtensionVersionRow, bool), UploadError> {
     let sha256 = hex::encode(Sha256::digest(&bytes));
     let size = bytes.len() as i64;
-    let result = validate_and_store(state, by, &sha256, bytes).await;
+    let result = validate_and_store(state, by, source, &sha256, bytes).await;
     let (outcome, report) = match &result {
         Ok((row, true)) => ("created".to_string(), row.report.0.clone()),
         Ok((_, false)) => ("existing".to_string(), Value::Null),
@@ -150,7 +162,7 @@ pub async fn upload(
         size_bytes: size,
         outcome,
         report,
-        created_by: Some(by),
+        created_by: by,
     };
     if let Err(e) = state.store.record_upload(&audit).await {
         tracing::warn!(error = %e, "upload audit row not written");
@@ -160,7 +172,8 @@ pub async fn upload(
 
 async fn validate_and_store(
     state: &AppState,
-    by: UserId,
+    by: Option<UserId>,
+    source: &'static str,
     sha256: &str,
     bytes: Vec<u8>,
 ) -> Result<(ExtensionVersionRow, bool), UploadError> {
@@ -218,7 +231,7 @@ async fn validate_and_store(
             report: Box::new(report),
         }));
     }
-    let new = new_version(&ext, &bytes, report_json(&report), "upload", Some(by));
+    let new = new_version(&ext, &bytes, report_json(&report), source, by);
     let (row, created) = state.store.register_extension_version(&new).await?;
     state.extensions.remember(&ext);
     if !created && row.sha256 != sha256 {

@@ -223,7 +223,9 @@ pub async fn create(
         );
     }
     let mut answer = if activate {
-        activation_body(activation::activate(&state, row.id, "activate", staff.user.id).await?)
+        activation_body(
+            activation::activate(&state, row.id, "activate", Some(staff.user.id)).await?,
+        )
     } else {
         let active = state.store.active_ruleset().await?;
         views::revision(&row, active.as_ref())
@@ -254,7 +256,7 @@ pub async fn activate(
     Id(id): Id,
     query: ListQuery,
 ) -> ApiResult<Json<Value>> {
-    let done = activation::activate(&state, id, "activate", staff.user.id).await?;
+    let done = activation::activate(&state, id, "activate", Some(staff.user.id)).await?;
     let generation = done.active.generation;
     let mut body = activation_body(done);
     if let Some(wait) = query.param("wait").and_then(|w| w.parse::<u64>().ok()) {

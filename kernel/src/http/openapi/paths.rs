@@ -584,15 +584,27 @@ pub fn scans_report_html() {}
 // ---------------------------------------------------------------- extensions and rulesets, staff (api.md §14)
 
 #[utoipa::path(post, path = "/api/v1/extensions/", tag = "extensions",
-    request_body(content = Vec<u8>, content_type = "application/wasm", description = "The component's bytes (at most 4 MiB)"),
+    description = "The component is the raw body (`application/wasm` or `application/octet-stream`) or the one file \
+        part of a `multipart/form-data` form, named `module`, `component` or `file` (other parts, such as `notes`, \
+        are ignored). Both forms have the same size limit (`extensions.limits.max_upload_bytes`, 4 MiB by default) \
+        and the same validation.",
+    request_body(description = "The component (at most 4 MiB)",
+        content(
+            (Vec<u8> = "application/wasm"),
+            (Vec<u8> = "application/octet-stream"),
+            (ExtensionUploadForm = "multipart/form-data"),
+        )),
     security(("bearerJWT" = [])),
     responses(
         (status = 201, description = "Validated and stored", body = ExtensionVersion),
         (status = 200, description = "The same bytes were already stored", body = ExtensionVersion),
-        (status = 400, description = "Refused: invalid component, forbidden import, unsupported WIT version, failed conformance run", body = ErrorBody),
+        (status = 400, description = "Refused: invalid component, forbidden import, unsupported WIT version, failed conformance run; \
+            for a form: malformed, no file part, more than one, or a file part that is not application/wasm or application/octet-stream", body = ErrorBody,
+            example = json!({"detail": "module: No file was submitted: send the component as a file part named `module`, `component` or `file`.",
+                "code": "invalid", "module": ["No file was submitted: send the component as a file part named `module`, `component` or `file`."]})),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 413, description = "Too large", body = ErrorBody),
-        (status = 415, description = "Not application/wasm", body = ErrorBody),
+        (status = 415, description = "Neither application/wasm, application/octet-stream nor multipart/form-data", body = ErrorBody),
     ))]
 pub fn extensions_upload() {}
 

@@ -730,6 +730,17 @@ pub struct ExtensionVersion {
     pub status: String,
 }
 
+/// The `multipart/form-data` form of `POST /extensions/`: one file part (named `module`, `component` or `file`).
+#[derive(ToSchema)]
+pub struct ExtensionUploadForm {
+    /// The component's bytes (`application/wasm` or `application/octet-stream`). `component` and `file` are
+    /// accepted as names too.
+    #[schema(content_media_type = "application/wasm")]
+    pub module: Vec<u8>,
+    /// Ignored.
+    pub notes: Option<String>,
+}
+
 /// A page of extension versions, upload attempts, revisions or activations (§2.8 pagination).
 #[derive(ToSchema)]
 #[schema(example = json!({"count":1,"next":null,"previous":null,"results":[{"id":12}]}))]
