@@ -485,3 +485,70 @@ async fn a_report_before_completion_says_so_and_scans_are_scoped() {
         .expect(400);
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_quick_scan_head_checks_the_start_pages_internal_links() {
+    let site = FixtureSite::start(|base| {
+        HashMap::from([
+            (
+                "/robots.txt".to_string(),
+                Route::text("text/plain", "User-agent: *\nDisallow: /private/\n"),
+            ),
+            (
+                "/".to_string(),
+                Route::html(format!(
+                    "<!DOCTYPE html><html lang=\"en\"><title>Quick scan home page</title><h1>Home</h1>\
+                     <p><a href=\"{base}/ok/\">A live page</a> <a href=\"/gone/\">A dead page</a> \
+                     <a href=\"/moved/\">A moved page</a> <a href=\"/private/\">A private page</a> \
+                     <a href=\"/ok/#part\">The live page again</a></p>"
+                )),
+            ),
+            (
+                "/ok/".to_string(),
+                Route::html("<title>Live</title><h1>Live</h1>"),
+            ),
+            ("/moved/".to_string(), Route::redirect(301, "/ok/")),
+        ])
+    })
+    .await;
+    let (app, key) = app_for(&[&site], |_| {}).await;
+    let base = site.base();
+    let scan = app.scan_to_end(&key, quick(&format!("{base}/"))).await;
+    assert_eq!(scan["status"], "completed", "{scan}");
+    assert_eq!(scan["pages_analyzed"], 1, "a quick scan judges one page");
+    // Each distinct target once (the fragment link is the same target); robots.txt is obeyed.
+    assert_eq!(site.hits("/gone/"), 1, "{:?}", site.requested());
+    assert_eq!(site.hits("/moved/"), 1);
+    assert_eq!(
+        site.hits("/ok/"),
+        2,
+        "the live page and the redirect's target"
+    );
+    assert_eq!(site.hits("/private/"), 0);
+    let fired = |rule: &str| -> Vec<Value> {
+        scan["results"]["issues"]
+            .as_array()
+            .expect("issues")
+            .iter()
+            .filter(|i| i["type"] == rule)
+            .cloned()
+            .collect()
+    };
+    let broken = fired("links.broken_internal");
+    assert_eq!(broken.len(), 1, "{}", scan["results"]["issues"]);
+    assert!(
+        broken[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("/gone/")),
+        "{broken:?}"
+    );
+    let redirecting = fired("links.to_redirect");
+    assert_eq!(redirecting.len(), 1, "{}", scan["results"]["issues"]);
+    assert!(
+        redirecting[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("/moved/")),
+        "{redirecting:?}"
+    );
+    app.shutdown().await;
+}

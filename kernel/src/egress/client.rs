@@ -122,6 +122,21 @@ impl GuardedClient {
         accept: &[&str],
         cap: usize,
     ) -> Result<Fetched, FetchError> {
+        self.request(reqwest::Method::GET, url, accept, cap).await
+    }
+
+    /// HEAD `url`, following redirects like [`GuardedClient::fetch`]; the answer has no body (a link check).
+    pub async fn head(&self, url: &Url) -> Result<Fetched, FetchError> {
+        self.request(reqwest::Method::HEAD, url, &[], 0).await
+    }
+
+    async fn request(
+        &self,
+        method: reqwest::Method,
+        url: &Url,
+        accept: &[&str],
+        cap: usize,
+    ) -> Result<Fetched, FetchError> {
         let mut current = url.clone();
         let mut redirects = Vec::new();
         loop {
@@ -130,7 +145,7 @@ impl GuardedClient {
                 .map_err(|_| FetchError::Blocked)?;
             let hop = tokio::time::timeout(
                 self.limits.request_timeout,
-                self.one_hop(&current, accept, cap),
+                self.one_hop(method.clone(), &current, accept, cap),
             )
             .await
             .map_err(|_| FetchError::Timeout)??;
@@ -193,14 +208,16 @@ impl GuardedClient {
 
     async fn one_hop(
         &self,
+        method: reqwest::Method,
         url: &Url,
         accept: &[&str],
         cap: usize,
     ) -> Result<HopOutcome, FetchError> {
         let started = Instant::now();
+        let head = method == reqwest::Method::HEAD;
         let response = self
             .http
-            .get(url.clone())
+            .request(method, url.clone())
             .send()
             .await
             .map_err(|e| classify(&e))?;
@@ -241,9 +258,11 @@ impl GuardedClient {
         {
             return Err(FetchError::UnsupportedContentType);
         }
-        if response
-            .content_length()
-            .is_some_and(|len| len > cap as u64)
+        // A HEAD answer's Content-Length describes the body a GET would get; none is read.
+        if !head
+            && response
+                .content_length()
+                .is_some_and(|len| len > cap as u64)
         {
             return Err(FetchError::TooLarge);
         }

@@ -22,6 +22,8 @@ const ROBOTS_TYPES: &[&str] = &["text/plain"];
 const SITEMAP_TYPES: &[&str] = &["application/xml", "text/xml"];
 /// Sitemap files read per scan (an index and its children).
 const MAX_SITEMAP_FILES: usize = 5;
+/// Internal link targets of the page a quick scan checks with HEAD (seo-rules §1.3 `link_checks`).
+const QUICK_LINK_CHECKS: usize = 20;
 
 /// How a URL was found (seo-rules §4.4 `fetches().discovered via`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +75,9 @@ pub struct CrawlState {
     /// Crawl time spent by earlier attempts (the budget spans attempts).
     pub elapsed_ms: u64,
     pub cut_short: bool,
+    /// Quick scans: HEAD checks of the start page's internal link targets (not crawled pages).
+    #[serde(default)]
+    pub head_checks: Vec<FetchRecord>,
 }
 
 /// Why a crawl stopped early.
@@ -317,18 +322,78 @@ impl<'a> Crawler<'a> {
         self.crawl.analysed += 1;
         if self.scan.scan_type == "full" {
             self.enqueue_links(&links, queued.depth + 1);
+        } else if is_seed {
+            self.head_check(&final_url, &links).await;
         }
         Ok(())
     }
 
-    /// What the crawl knows of every URL it requested (full scans), for the link checks of the pages' judgement.
-    pub fn link_checks(&self) -> Option<BTreeMap<String, judge::LinkCheck>> {
-        if self.scan.scan_type != "full" {
-            return None;
+    /// Quick scans: HEAD up to [`QUICK_LINK_CHECKS`] distinct internal targets of the start page, a few at a
+    /// time, so its link rules know their statuses without the pages being crawled.
+    async fn head_check(&mut self, page_url: &str, links: &[Edge]) {
+        let mut targets: Vec<Url> = Vec::new();
+        for edge in links {
+            let Ok(url) = Url::parse(&edge.to) else {
+                continue;
+            };
+            let normalized = normalize(&url);
+            if normalized == page_url
+                || targets.iter().any(|t| normalize(t) == normalized)
+                || !self.rules.allows(&normalized)
+                || self.client.policy().check(&url).is_err()
+            {
+                continue;
+            }
+            targets.push(url);
+            if targets.len() == QUICK_LINK_CHECKS {
+                break;
+            }
         }
-        let checks = self
-            .crawl
-            .fetches
+        let client = self.client;
+        let delay = Duration::from_millis(self.state.config.scanner.politeness_delay_ms);
+        let batch = self.state.config.scanner.concurrency.max(1);
+        for (n, chunk) in targets.chunks(batch).enumerate() {
+            if n > 0 && !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            let results =
+                futures_util::future::join_all(chunk.iter().map(|u| client.head(u))).await;
+            for (url, result) in chunk.iter().zip(results) {
+                let mut record = FetchRecord {
+                    url: normalize(url),
+                    via: Some(Via::Link),
+                    ..FetchRecord::default()
+                };
+                match result {
+                    Ok(f) => {
+                        record.first_status =
+                            Some(f.redirects.first().map_or(f.status, |h| h.status));
+                        record.final_status = Some(f.status);
+                        record.redirects = f.redirects.len() as u32;
+                        record.final_url = Some(normalize(&f.final_url));
+                    }
+                    Err(e) => {
+                        record.timed_out = e == FetchError::Timeout;
+                        record.error = Some(e.code().to_string());
+                    }
+                }
+                // A server that refuses HEAD says nothing about the link.
+                if !matches!(record.final_status, Some(405 | 501)) {
+                    self.crawl.head_checks.push(record);
+                }
+            }
+        }
+    }
+
+    /// What the crawl knows of the URLs it requested (full scans) or HEAD-checked (quick scans), for the link
+    /// checks of the pages' judgement.
+    pub fn link_checks(&self) -> Option<BTreeMap<String, judge::LinkCheck>> {
+        let records = if self.scan.scan_type == "full" {
+            &self.crawl.fetches
+        } else {
+            &self.crawl.head_checks
+        };
+        let checks = records
             .iter()
             .filter(|f| f.first_status.is_some() || f.timed_out)
             .map(|f| {
