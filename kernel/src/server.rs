@@ -150,6 +150,17 @@ impl RunningServer {
             retention.abort();
             serve_state.flush_buffers().await;
             serve_state.store.close().await;
+            // The spans still batched reach the collector before the process goes (a blocking export, so off
+            // the executor).
+            if serve_state.otlp.is_some() {
+                let otlp_state = serve_state.clone();
+                let _ = tokio::task::spawn_blocking(move || {
+                    if let Some(otlp) = &otlp_state.otlp {
+                        otlp.shutdown();
+                    }
+                })
+                .await;
+            }
         });
         Ok(Self {
             addr,

@@ -210,6 +210,16 @@ pub fn route_template(response: &Response) -> Option<&str> {
         .map(|t| t.0.as_str())
 }
 
+/// The route of a response as metrics and spans name it: the template as api.md writes it, with its trailing
+/// slash (`/api/v1/pages/{id}/`), or `unmatched`. Never the raw path.
+pub fn route_label(response: &Response) -> String {
+    match route_template(response) {
+        Some(t) if t.starts_with("/api/v1/") => format!("{t}/"),
+        Some(t) => t.to_owned(),
+        None => "unmatched".into(),
+    }
+}
+
 /// Installed with `route_layer` on the inner router: copies the matched template onto the response.
 pub async fn remember_route(req: Request, next: Next) -> Response {
     let template = req
@@ -228,12 +238,7 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
     let method = req.method().as_str().to_owned();
     let started = Instant::now();
     let response = next.run(req).await;
-    let route = match response.extensions().get::<RouteTemplate>() {
-        // api.md writes templates with their trailing slash (`/api/v1/pages/{id}/`).
-        Some(RouteTemplate(t)) if t.starts_with("/api/v1/") => format!("{t}/"),
-        Some(RouteTemplate(t)) => t.clone(),
-        None => "unmatched".into(),
-    };
+    let route = route_label(&response);
     state.metrics.record(
         &method,
         &route,
