@@ -131,7 +131,8 @@ impl RunningServer {
                     "grace period over; closing remaining connections"
                 );
             }
-            // Workers stop claiming; a job in progress finishes (or its lease lets another instance resume it).
+            // Workers stop claiming; a job in progress finishes or is handed back to the queue for another
+            // instance (only a worker stuck past the grace period leaves its job to the lease).
             let _ = stop_workers.send(true);
             if tokio::time::timeout(grace, worker).await.is_err() {
                 tracing::warn!(

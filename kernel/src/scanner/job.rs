@@ -1,7 +1,7 @@
 //! The durable scan job (api.md §11.1, security.md §13): any instance's worker claims it; the attempt takes
 //! the scan with a fresh claim token, crawls from the saved state, and ends the scan `completed` or `failed`.
-//! An instance that shuts down mid-scan saves its frontier and hands the job back (retried with backoff on
-//! another instance); a crashed one loses its lease and the job is claimed again. A scan older than
+//! An instance that shuts down mid-scan saves its frontier and hands the job back (queued again at once, the
+//! attempt not counted, so another instance resumes it without waiting for the lease); a crashed one loses its lease and the job is claimed again. A scan older than
 //! `scanner.stuck_after_secs` is failed with `timeout`, so it never stays `processing` forever.
 
 use super::crawl::{Crawler, Stop};
@@ -82,7 +82,7 @@ async fn run(state: AppState, payload: Value) -> Result<(), JobError> {
             fail(&state, &scan, &token, code).await;
             Ok(())
         }
-        Err(Stop::Draining) => Err(JobError::retry(
+        Err(Stop::Draining) => Err(JobError::hand_back(
             "instance shutting down; the scan resumes elsewhere",
         )),
         Err(Stop::LostClaim) => Ok(()),
