@@ -145,6 +145,7 @@ impl Worker {
                 }
             }
         });
+        let started = std::time::Instant::now();
         // A panicking handler fails this job only (JOB-6).
         let run = std::panic::AssertUnwindSafe(handler(self.state.clone(), job.payload.0.clone()))
             .catch_unwind();
@@ -164,6 +165,16 @@ impl Worker {
             Ran::Finished(outcome) => outcome,
             Ran::Abandoned => Ok(Err(JobError::hand_back("instance shutting down"))),
         };
+        let label = match &outcome {
+            Ok(Ok(())) => "succeeded",
+            Ok(Err(e)) if e.hand_back => "handed_back",
+            Ok(Err(e)) if e.permanent || job.attempts >= job.max_attempts => "failed",
+            Ok(Err(_)) => "retry",
+            Err(_) => "panicked",
+        };
+        self.state
+            .metrics
+            .job_run(&job.kind, label, started.elapsed().as_secs_f64());
         let store = &self.state.store;
         let reported = match outcome {
             Ok(Ok(())) => store.complete_job(job.id, &job.lease_token).await,
