@@ -64,7 +64,7 @@ async fn build_state_with(
     if migrate {
         store.migrate().await.context("database migration failed")?;
     }
-    Ok(AppState::new(Arc::new(config), store, extensions)?)
+    AppState::new(Arc::new(config), store, extensions)
 }
 
 /// A running server: its address and a way to stop it (used by `siloq serve` and by the test harness).
