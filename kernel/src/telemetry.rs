@@ -87,6 +87,14 @@ fn traces_url(endpoint: &str) -> String {
     }
 }
 
+/// An endpoint as logs may show it: no user, password or query (a collector token never reaches a log line).
+fn without_credentials(mut url: url::Url) -> String {
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.set_query(None);
+    url.to_string()
+}
+
 /// One application's OTLP trace export: the batching provider and the dispatcher requests run under.
 pub struct Otlp {
     provider: SdkTracerProvider,
@@ -100,13 +108,20 @@ impl Otlp {
         if config.otlp_endpoint.trim().is_empty() {
             return Ok(None);
         }
+        let url = traces_url(&config.otlp_endpoint);
+        let shown = match url::Url::parse(&url) {
+            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => {
+                without_credentials(parsed)
+            }
+            _ => anyhow::bail!("telemetry.otlp_endpoint is not an http(s) URL"),
+        };
         let exporter = opentelemetry_otlp::SpanExporter::builder()
             .with_http()
             .with_protocol(Protocol::HttpBinary)
-            .with_endpoint(traces_url(&config.otlp_endpoint))
+            .with_endpoint(url)
             .with_timeout(EXPORT_TIMEOUT)
             .build()
-            .map_err(|e| anyhow::anyhow!("telemetry.otlp_endpoint: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("telemetry.otlp_endpoint ({shown}): {e}"))?;
         let provider = SdkTracerProvider::builder()
             .with_batch_exporter(exporter)
             .with_resource(
@@ -133,7 +148,7 @@ impl Otlp {
         SEVERAL_DISPATCHERS
             .get_or_init(|| Dispatch::new(tracing::subscriber::NoSubscriber::default()));
         let dispatch = Dispatch::new(tracing_subscriber::registry().with(layers));
-        tracing::info!(endpoint = %traces_url(&config.otlp_endpoint), "exporting traces over OTLP/HTTP");
+        tracing::info!(endpoint = %shown, "exporting traces over OTLP/HTTP");
         Ok(Some(Self { provider, dispatch }))
     }
 
@@ -166,6 +181,20 @@ mod tests {
             with_quiet_compiler("info,wasmtime=debug"),
             "info,wasmtime=debug,cranelift=warn,regalloc2=warn"
         );
+    }
+
+    #[test]
+    fn endpoints_are_logged_without_credentials() {
+        let url = url::Url::parse("https://user:pw@collector:4318/v1/traces?token=t").unwrap();
+        assert_eq!(without_credentials(url), "https://collector:4318/v1/traces");
+        assert!(
+            Otlp::start(&TelemetryConfig {
+                otlp_endpoint: "collector:4318".into(),
+                service_name: "siloq".into(),
+            })
+            .is_err()
+        );
+        assert!(Otlp::start(&TelemetryConfig::default()).unwrap().is_none());
     }
 
     #[test]
