@@ -70,6 +70,8 @@ pub trait StoreAdmin: Send + Sync {
     async fn ping(&self) -> StoreResult<()>;
     /// Closes the pool (graceful shutdown).
     async fn close(&self);
+    /// The pool's open connections and how many of them are idle (`/metrics`).
+    fn pool_connections(&self) -> (u32, usize);
 }
 
 /// The whole storage surface. Capability modules take `&dyn Store` (or a narrower trait) and never see sqlx.

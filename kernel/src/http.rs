@@ -46,6 +46,8 @@ pub struct AppInner {
     pub metrics: metrics::Metrics,
     /// API usage analytics per key, day and endpoint group, flushed with the other buffers.
     pub usage_stats: crate::analytics::UsageCounter,
+    /// OTLP trace export when `telemetry.otlp_endpoint` is set: requests run under its dispatcher.
+    pub otlp: Option<crate::telemetry::Otlp>,
 }
 
 impl std::ops::Deref for AppState {
@@ -61,10 +63,11 @@ impl AppState {
         config: Arc<Config>,
         store: DynStore,
         extensions: Arc<crate::extensions::Runtime>,
-    ) -> Result<Self, crate::auth::password::HashError> {
+    ) -> anyhow::Result<Self> {
         let jwt = crate::auth::jwt::JwtKeys::new(&config.auth);
         let hasher = crate::auth::password::PasswordHasherPool::new(&config.auth)?;
         let limits = rate_limit::Limits::new(&config);
+        let otlp = crate::telemetry::Otlp::start(&config.telemetry)?;
         let login_ip_limiter =
             crate::auth::throttle::IpLimiter::new(config.auth.login_attempts_per_ip_per_minute);
         Ok(Self(Arc::new(AppInner {
@@ -79,6 +82,7 @@ impl AppState {
             limits,
             metrics: metrics::Metrics::new(),
             usage_stats: Default::default(),
+            otlp,
         })))
     }
 
@@ -153,7 +157,10 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), middleware::allowed_hosts))
         .layer(from_fn_with_state(state.clone(), crate::analytics::count))
         .layer(from_fn_with_state(state.clone(), metrics::track))
-        .layer(from_fn(middleware::request_context))
+        .layer(from_fn_with_state(
+            state.clone(),
+            middleware::request_context,
+        ))
         // Outermost: the client IP (RL-5) is settled before anything logs or counts the request.
         .layer(from_fn_with_state(state, client_ip::resolve))
 }

@@ -64,7 +64,7 @@ async fn build_state_with(
     if migrate {
         store.migrate().await.context("database migration failed")?;
     }
-    Ok(AppState::new(Arc::new(config), store, extensions)?)
+    AppState::new(Arc::new(config), store, extensions)
 }
 
 /// A running server: its address and a way to stop it (used by `siloq serve` and by the test harness).
@@ -135,7 +135,8 @@ impl RunningServer {
                     "grace period over; closing remaining connections"
                 );
             }
-            // Workers stop claiming; a job in progress finishes (or its lease lets another instance resume it).
+            // Workers stop claiming; a job in progress finishes or is handed back to the queue for another
+            // instance (only a worker stuck past the grace period leaves its job to the lease).
             let _ = stop_workers.send(true);
             if tokio::time::timeout(grace, worker).await.is_err() {
                 tracing::warn!(
@@ -155,6 +156,17 @@ impl RunningServer {
             retention.abort();
             serve_state.flush_buffers().await;
             serve_state.store.close().await;
+            // The spans still batched reach the collector before the process goes (a blocking export, so off
+            // the executor).
+            if serve_state.otlp.is_some() {
+                let otlp_state = serve_state.clone();
+                let _ = tokio::task::spawn_blocking(move || {
+                    if let Some(otlp) = &otlp_state.otlp {
+                        otlp.shutdown();
+                    }
+                })
+                .await;
+            }
         });
         Ok(Self {
             addr,

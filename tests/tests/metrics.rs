@@ -134,3 +134,120 @@ async fn a_configured_token_protects_metrics() {
     assert!(find(&scrape, "siloq_build_info", &[]).is_some());
     assert!(!ok.text.contains(token));
 }
+
+#[tokio::test]
+async fn jobs_scans_extension_calls_and_the_pool_are_measured() {
+    use siloq_tests::fixture_site::{FixtureSite, Route};
+    use siloq_tests::scans::{allow, quick};
+    use std::collections::HashMap;
+    use std::time::Duration;
+
+    let site = FixtureSite::start(|_| {
+        HashMap::from([
+            (
+                "/robots.txt".to_string(),
+                Route::text("text/plain", "User-agent: *\nAllow: /\n"),
+            ),
+            (
+                "/".to_string(),
+                Route::html("<title>Home page of the site</title><h1>Home</h1><p>Welcome.</p>"),
+            ),
+        ])
+    })
+    .await;
+    let entries = vec![site.allow_entry()];
+    let app = TestApp::spawn_with(allow(&entries)).await;
+    let owner = app.user("owner@example.com").await;
+    let site_id = app.site(&owner, "https://owner.example").await;
+    let key = app.key(site_id).await;
+    // A page sync scores the page: the bundled extensions are called.
+    app.post("/api/v1/pages/sync")
+        .bearer(&key)
+        .json(&serde_json::json!({"wp_post_id": 1, "url": "https://owner.example/a/", "title": "A page"}))
+        .send()
+        .await
+        .expect(201);
+    let id = app
+        .start_scan(&key, quick(&format!("{}/", site.base())))
+        .await
+        .expect(201)
+        .i64("id");
+    let scan = app.wait_scan(&key, id, Duration::from_secs(30)).await;
+    assert_eq!(scan["status"], "completed", "{scan}");
+
+    // The job's outcome is recorded just after the scan row completes.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let (resp, scrape) = loop {
+        let resp = app.get("/metrics").send().await.expect(200);
+        let scrape = parse(&resp);
+        if find(
+            &scrape,
+            "siloq_jobs_total",
+            &[("kind", "scan.run"), ("outcome", "succeeded")],
+        )
+        .is_some()
+            || std::time::Instant::now() > deadline
+        {
+            break (resp, scrape);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+
+    let jobs = find(
+        &scrape,
+        "siloq_jobs_total",
+        &[("kind", "scan.run"), ("outcome", "succeeded")],
+    )
+    .expect("job outcome series");
+    assert_eq!(number(jobs), 1.0);
+    assert!(
+        resp.text
+            .lines()
+            .any(|l| l == r#"siloq_job_duration_seconds_count{kind="scan.run"} 1"#),
+        "job duration histogram in {}",
+        resp.text
+    );
+    for kind in [
+        "page.rescore",
+        "rulesets.rescore_pages",
+        "scan.run",
+        "webhook.deliver",
+    ] {
+        assert!(
+            find(&scrape, "siloq_jobs_queued", &[("kind", kind)]).is_some(),
+            "queue depth of {kind}"
+        );
+    }
+    for status in ["pending", "completed"] {
+        let scans = find(
+            &scrape,
+            "siloq_scans_total",
+            &[("scan_type", "quick"), ("status", status)],
+        )
+        .unwrap_or_else(|| panic!("scans {status}"));
+        assert_eq!(number(scans), 1.0);
+    }
+    let calls = scrape
+        .samples
+        .iter()
+        .filter(|s| s.metric == "siloq_extension_calls_total")
+        .filter(|s| s.labels.get("outcome") == Some("ok"))
+        .map(number)
+        .sum::<f64>();
+    assert!(calls >= 1.0, "extension calls in {}", resp.text);
+    assert!(
+        resp.text
+            .lines()
+            .any(|l| l.starts_with("siloq_extension_call_duration_seconds_count{extension=")),
+        "extension call durations"
+    );
+    let open = find(&scrape, "siloq_db_pool_connections", &[("state", "open")]).expect("pool size");
+    assert!(number(open) >= 1.0);
+    for state in ["idle", "in_use"] {
+        assert!(
+            find(&scrape, "siloq_db_pool_connections", &[("state", state)]).is_some(),
+            "pool {state}"
+        );
+    }
+    app.shutdown().await;
+}

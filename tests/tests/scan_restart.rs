@@ -4,10 +4,10 @@
 //! instance resumes the scan from the pages it had saved. A scan that cannot end is failed with `timeout` instead of staying `processing` forever.
 
 use serde_json::Value;
-use siloq_tests::TestApp;
 use siloq_tests::fixture_site::{FixtureSite, Route};
 use siloq_tests::process::ServeProcess;
 use siloq_tests::scans::{allow, full, quick};
+use siloq_tests::{Arg, TestApp};
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -83,10 +83,37 @@ async fn a_scan_interrupted_by_a_restart_completes_on_the_next_instance() {
         "the first instance stopped before the end: {:?}",
         site.requested()
     );
+    // The draining instance handed its job back: queued, due now, unleased, its attempt given back.
+    let handed_back = database
+        .fetch_i64(
+            "SELECT COUNT(*) FROM jobs WHERE kind = 'scan.run' AND status = 'queued' AND lease_token IS NULL \
+             AND lease_expires_at IS NULL AND attempts = 0 AND run_at <= $1",
+            &[Arg::Time(chrono::Utc::now())],
+        )
+        .await;
+    assert_eq!(handed_back, Some(1), "the scan job was not handed back");
 
-    let app = TestApp::spawn_on(database, allow(&entries)).await;
+    // The next instance claims it at once: far sooner than the lease (60 s) would have let it.
+    let resumed_at = std::time::Instant::now();
+    let app = TestApp::spawn_on(database, |c| {
+        allow(&entries)(c);
+        c.jobs.lease_secs = 60;
+    })
+    .await;
     let scan = app.wait_scan(&key, id, Duration::from_secs(60)).await;
     assert_eq!(scan["status"], "completed", "{scan}");
+    assert!(
+        resumed_at.elapsed() < Duration::from_secs(20),
+        "the next instance took {:?}",
+        resumed_at.elapsed()
+    );
+    // One attempt in all: the hand-back did not count against max_attempts.
+    assert_eq!(
+        app.database
+            .fetch_i64("SELECT attempts FROM jobs WHERE kind = 'scan.run'", &[])
+            .await,
+        Some(1)
+    );
     assert_eq!(scan["pages_analyzed"], PAGES);
     // Resumed from the saved frontier: robots.txt and every page were fetched exactly once.
     assert_eq!(site.hits("/robots.txt"), 1, "{:?}", site.requested());

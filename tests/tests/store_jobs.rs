@@ -209,3 +209,57 @@ async fn failures_retry_later_then_exhaust() {
         "exhausted: attempts_exhausted"
     );
 }
+
+#[tokio::test]
+async fn a_released_job_is_claimable_at_once_and_its_attempt_is_not_counted() {
+    let (_db, store) = store().await;
+    // One attempt allowed: a hand-back must not use it up.
+    store.enqueue_job(&job("k", None, 1)).await.unwrap();
+    let lease = Utc::now() + Duration::seconds(600);
+    let first = store
+        .claim_job(&kinds("k"), "a", lease)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.attempts, 1);
+    assert!(
+        !store.release_job(first.id, "not-the-token").await.unwrap(),
+        "only the lease holder hands a job back"
+    );
+    assert!(
+        store
+            .release_job(first.id, &first.lease_token)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .release_job(first.id, &first.lease_token)
+            .await
+            .unwrap(),
+        "released once"
+    );
+    // Due now despite the long lease, and the attempt was given back.
+    let second = store
+        .claim_job(&kinds("k"), "b", lease)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(second.id, first.id);
+    assert_eq!(second.attempts, 1);
+    assert_ne!(second.lease_token, first.lease_token);
+    // The old token is fenced off.
+    assert!(
+        !store
+            .complete_job(first.id, &first.lease_token)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .complete_job(second.id, &second.lease_token)
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.pending_jobs("k").await.unwrap(), 0);
+}

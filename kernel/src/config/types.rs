@@ -13,6 +13,7 @@ pub struct Config {
     pub auth: AuthConfig,
     pub cors: CorsConfig,
     pub log: LogConfig,
+    pub telemetry: TelemetryConfig,
     pub sites: SitesConfig,
     pub extensions: ExtensionsConfig,
     pub rate_limits: super::RateLimitConfig,
@@ -100,6 +101,26 @@ pub struct LogConfig {
     pub format: String,
     /// A tracing filter directive, e.g. `info` or `siloq_kernel=debug,info`. `RUST_LOG` wins when set.
     pub level: String,
+}
+
+/// Trace export (api.md §15): request spans sent over OTLP/HTTP (protobuf) when an endpoint is set.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TelemetryConfig {
+    /// The collector's OTLP/HTTP base URL (e.g. `http://127.0.0.1:4318`; spans go to `/v1/traces` under it);
+    /// empty = no export. Env: `SILOQ_TELEMETRY__OTLP_ENDPOINT`.
+    pub otlp_endpoint: String,
+    /// `service.name` of the exported spans. Env: `SILOQ_TELEMETRY__SERVICE_NAME`.
+    pub service_name: String,
+}
+
+impl Default for TelemetryConfig {
+    fn default() -> Self {
+        Self {
+            otlp_endpoint: String::new(),
+            service_name: "siloq".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -55,6 +55,10 @@ pub trait JobStore: Send + Sync {
     async fn complete_job(&self, id: i64, token: &str) -> StoreResult<bool>;
     /// Records a failure: back to the queue at the given time, or failed for good.
     async fn fail_job(&self, id: i64, token: &str, error: &str, retry: Retry) -> StoreResult<bool>;
+    /// Hands a claimed job back unfinished (its instance is shutting down): queued again, due now, lease cleared,
+    /// and the claim's attempt given back, so another instance takes it at once without counting it against
+    /// `max_attempts`. False when the token no longer holds the job.
+    async fn release_job(&self, id: i64, token: &str) -> StoreResult<bool>;
     /// Jobs waiting or running, per kind (metrics and tests).
     async fn pending_jobs(&self, kind: &str) -> StoreResult<i64>;
 }
@@ -151,6 +155,22 @@ macro_rules! impl_job_writes {
                 Ok(done.rows_affected() == 1)
             }
 
+            pub(crate) async fn release_job_shared(&self, id: i64, token: &str) -> $crate::db::StoreResult<bool> {
+                let now = $crate::time::now();
+                let done = sqlx::query(
+                    "UPDATE jobs SET status = 'queued', run_at = $3, \
+                     attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, lease_owner = NULL, \
+                     lease_token = NULL, lease_expires_at = NULL, updated_at = $3 \
+                     WHERE id = $1 AND lease_token = $2 AND status = 'running'",
+                )
+                .bind(id)
+                .bind(token)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
             pub(crate) async fn pending_jobs_shared(&self, kind: &str) -> $crate::db::StoreResult<i64> {
                 Ok(sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE kind = $1 AND status IN ('queued', 'running')")
                     .bind(kind)
@@ -196,6 +216,9 @@ macro_rules! impl_job_writes {
             }
             async fn fail_job(&self, id: i64, token: &str, error: &str, retry: $crate::db::Retry) -> $crate::db::StoreResult<bool> {
                 self.fail_job_shared(id, token, error, retry).await
+            }
+            async fn release_job(&self, id: i64, token: &str) -> $crate::db::StoreResult<bool> {
+                self.release_job_shared(id, token).await
             }
             async fn pending_jobs(&self, kind: &str) -> $crate::db::StoreResult<i64> {
                 self.pending_jobs_shared(kind).await

@@ -69,6 +69,10 @@ impl StoreAdmin for PgStore {
     async fn close(&self) {
         self.pool.close().await;
     }
+
+    fn pool_connections(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
 }
 
 super::users::impl_user_store!(PgStore);

@@ -70,6 +70,10 @@ impl StoreAdmin for SqliteStore {
     async fn close(&self) {
         self.pool.close().await;
     }
+
+    fn pool_connections(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
 }
 
 super::users::impl_user_store!(SqliteStore);

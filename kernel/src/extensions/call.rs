@@ -119,6 +119,13 @@ pub(crate) fn run<T>(
     for (level, line) in &ctx.logs.lines {
         log_guest_line(extension, *level, line);
     }
+    crate::http::metrics::observe_extension_call(
+        extension,
+        outcome
+            .as_ref()
+            .map_or_else(|f| f.reason.as_str(), |_| "ok"),
+        duration.as_secs_f64(),
+    );
     CallOutcome {
         outcome,
         fuel,

@@ -1,5 +1,6 @@
 //! Prometheus metrics (api.md §15.4): request counts and latency by route template and status, job queue
-//! depth, the active ruleset revision, pipeline timings, build info. `GET /metrics` renders them as text.
+//! depth, job outcomes and durations, scans by type and status, extension call outcomes and durations, the
+//! database pool, the active ruleset revision, pipeline timings, build info. `GET /metrics` renders them as text.
 //!
 //! Request metrics live in a registry per application (tests run many applications in one process and read
 //! their own figures); the extension pipeline runs on evaluation threads shared by every application of a
@@ -19,7 +20,17 @@ use std::sync::LazyLock;
 use std::time::Instant;
 
 /// Job kinds whose queue depth `/metrics` reports. A capability that adds a job kind appends it here.
-pub const JOB_KINDS: &[&str] = &[crate::jobs::RESCORE_PAGE, crate::webhooks::DELIVER];
+pub const JOB_KINDS: &[&str] = &[
+    crate::jobs::RESCORE_PAGE,
+    crate::rulesets::RESCORE_PAGES,
+    crate::scanner::SCAN_JOB,
+    crate::webhooks::DELIVER,
+];
+
+/// Job and scan durations: seconds to many minutes.
+const JOB_BUCKETS: &[f64] = &[
+    0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 1800.0,
+];
 
 const LATENCY_BUCKETS: &[f64] = &[
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
@@ -34,6 +45,10 @@ pub struct Metrics {
     pages_synced: IntCounterVec,
     webhook_deliveries: IntCounterVec,
     jobs_queued: IntGaugeVec,
+    jobs: IntCounterVec,
+    job_duration: HistogramVec,
+    scans: IntCounterVec,
+    db_pool: IntGaugeVec,
     ruleset_revision: IntGauge,
     ruleset_file_syncs: IntCounterVec,
 }
@@ -90,6 +105,36 @@ impl Metrics {
             &["kind"],
         )
         .expect("valid metric");
+        let jobs = IntCounterVec::new(
+            Opts::new(
+                "siloq_jobs_total",
+                "Job runs by kind and outcome (succeeded, retry, failed, panicked, handed_back).",
+            ),
+            &["kind", "outcome"],
+        )
+        .expect("valid metric");
+        let job_duration = HistogramVec::new(
+            HistogramOpts::new("siloq_job_duration_seconds", "Wall time of one job run.")
+                .buckets(JOB_BUCKETS.to_vec()),
+            &["kind"],
+        )
+        .expect("valid metric");
+        let scans = IntCounterVec::new(
+            Opts::new(
+                "siloq_scans_total",
+                "Scans by type and status reached (pending when created, then completed or failed).",
+            ),
+            &["scan_type", "status"],
+        )
+        .expect("valid metric");
+        let db_pool = IntGaugeVec::new(
+            Opts::new(
+                "siloq_db_pool_connections",
+                "Database pool connections by state: open, idle, in_use (read at scrape time).",
+            ),
+            &["state"],
+        )
+        .expect("valid metric");
         let ruleset_revision = IntGauge::new(
             "siloq_ruleset_active_revision",
             "The ruleset revision new pipelines run under (0: none).",
@@ -119,6 +164,10 @@ impl Metrics {
             Box::new(pages_synced.clone()),
             Box::new(webhook_deliveries.clone()),
             Box::new(jobs_queued.clone()),
+            Box::new(jobs.clone()),
+            Box::new(job_duration.clone()),
+            Box::new(scans.clone()),
+            Box::new(db_pool.clone()),
             Box::new(ruleset_revision.clone()),
             Box::new(ruleset_file_syncs.clone()),
             Box::new(build_info),
@@ -133,6 +182,10 @@ impl Metrics {
             pages_synced,
             webhook_deliveries,
             jobs_queued,
+            jobs,
+            job_duration,
+            scans,
+            db_pool,
             ruleset_revision,
             ruleset_file_syncs,
         }
@@ -141,6 +194,19 @@ impl Metrics {
     /// One application of the ruleset file (`outcome`: `activated`, `unchanged` or `failed`).
     pub fn ruleset_file_sync(&self, outcome: &'static str) {
         self.ruleset_file_syncs.with_label_values(&[outcome]).inc();
+    }
+
+    /// One job run ended (`outcome`: succeeded, retry, failed, panicked, handed_back).
+    pub fn job_run(&self, kind: &str, outcome: &str, seconds: f64) {
+        self.jobs.with_label_values(&[kind, outcome]).inc();
+        self.job_duration
+            .with_label_values(&[kind])
+            .observe(seconds);
+    }
+
+    /// A scan reached `status` (`scan_type` is `quick` or `full`).
+    pub fn scan(&self, scan_type: &str, status: &str) {
+        self.scans.with_label_values(&[scan_type, status]).inc();
     }
 
     /// One webhook delivery attempt (`event` is one of the closed set of api.md §12.4).
@@ -187,6 +253,8 @@ fn scope(route: &str) -> &'static str {
 struct ProcessMetrics {
     registry: Registry,
     pipeline: HistogramVec,
+    extension_calls: IntCounterVec,
+    extension_duration: HistogramVec,
 }
 
 static PROCESS: LazyLock<ProcessMetrics> = LazyLock::new(|| {
@@ -200,11 +268,49 @@ static PROCESS: LazyLock<ProcessMetrics> = LazyLock::new(|| {
         &["outcome"],
     )
     .expect("valid metric");
-    registry
-        .register(Box::new(pipeline.clone()))
-        .expect("unique metric names");
-    ProcessMetrics { registry, pipeline }
+    let extension_calls = IntCounterVec::new(
+        Opts::new(
+            "siloq_extension_calls_total",
+            "Guest calls (describe, rules, scorer, recommenders) by extension and outcome.",
+        ),
+        &["extension", "outcome"],
+    )
+    .expect("valid metric");
+    let extension_duration = HistogramVec::new(
+        HistogramOpts::new(
+            "siloq_extension_call_duration_seconds",
+            "Wall time of one guest call.",
+        )
+        .buckets(LATENCY_BUCKETS.to_vec()),
+        &["extension"],
+    )
+    .expect("valid metric");
+    for collector in [
+        Box::new(pipeline.clone()) as Box<dyn prometheus::core::Collector>,
+        Box::new(extension_calls.clone()),
+        Box::new(extension_duration.clone()),
+    ] {
+        registry.register(collector).expect("unique metric names");
+    }
+    ProcessMetrics {
+        registry,
+        pipeline,
+        extension_calls,
+        extension_duration,
+    }
 });
+
+/// Records one extension call (`outcome`: `ok` or a diagnostic reason such as `trap`, `timeout`).
+pub fn observe_extension_call(extension: &str, outcome: &str, seconds: f64) {
+    PROCESS
+        .extension_calls
+        .with_label_values(&[extension, outcome])
+        .inc();
+    PROCESS
+        .extension_duration
+        .with_label_values(&[extension])
+        .observe(seconds);
+}
 
 /// Records one pipeline run (`outcome`: `ok`, `busy`, `panicked`, `closed`).
 pub fn observe_pipeline(outcome: &'static str, seconds: f64) {
@@ -227,6 +333,16 @@ pub fn route_template(response: &Response) -> Option<&str> {
         .map(|t| t.0.as_str())
 }
 
+/// The route of a response as metrics and spans name it: the template as api.md writes it, with its trailing
+/// slash (`/api/v1/pages/{id}/`), or `unmatched`. Never the raw path.
+pub fn route_label(response: &Response) -> String {
+    match route_template(response) {
+        Some(t) if t.starts_with("/api/v1/") => format!("{t}/"),
+        Some(t) => t.to_owned(),
+        None => "unmatched".into(),
+    }
+}
+
 /// Installed with `route_layer` on the inner router: copies the matched template onto the response.
 pub async fn remember_route(req: Request, next: Next) -> Response {
     let template = req
@@ -245,12 +361,7 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
     let method = req.method().as_str().to_owned();
     let started = Instant::now();
     let response = next.run(req).await;
-    let route = match response.extensions().get::<RouteTemplate>() {
-        // api.md writes templates with their trailing slash (`/api/v1/pages/{id}/`).
-        Some(RouteTemplate(t)) if t.starts_with("/api/v1/") => format!("{t}/"),
-        Some(RouteTemplate(t)) => t.clone(),
-        None => "unmatched".into(),
-    };
+    let route = route_label(&response);
     state.metrics.record(
         &method,
         &route,
@@ -308,6 +419,12 @@ async fn refresh_gauges(state: &AppState) {
                 .set(depth);
         }
     }
+    let (open, idle) = state.store.pool_connections();
+    let pool = &state.metrics.db_pool;
+    pool.with_label_values(&["open"]).set(i64::from(open));
+    pool.with_label_values(&["idle"]).set(idle as i64);
+    pool.with_label_values(&["in_use"])
+        .set(i64::from(open).saturating_sub(idle as i64));
     state
         .metrics
         .ruleset_revision

@@ -52,7 +52,16 @@ fn acceptable_request_id(value: &str) -> bool {
 }
 
 /// Request id + tracing span + security headers on every response.
-pub async fn request_context(mut req: Request, next: Next) -> Response {
+///
+/// The span carries the request id, client address, method and path, then the matched route template and the
+/// status; never a header (no `Authorization`, `X-API-Key` or cookie value reaches a log line or an exported
+/// span). With OTLP export on, the request runs under the application's exporting dispatcher, where the span is
+/// named `METHOD /route/template` for the collector.
+pub async fn request_context(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let id = req
         .headers()
         .get("x-request-id")
@@ -62,15 +71,51 @@ pub async fn request_context(mut req: Request, next: Next) -> Response {
     req.extensions_mut().insert(RequestId(id.clone()));
     let is_api = req.uri().path().starts_with("/api/v1");
     let client_ip = super::client_ip::ClientIp::of(req.extensions());
-    let span = tracing::info_span!("request", request_id = %id, client_ip = %client_ip, method = %req.method(), path = %req.uri().path());
+    let method = req.method().clone();
+    let dispatch = state.otlp.as_ref().map_or_else(
+        || tracing::dispatcher::get_default(Clone::clone),
+        |o| o.dispatch().clone(),
+    );
+    let span = tracing::dispatcher::with_default(&dispatch, || {
+        tracing::info_span!(
+            "request",
+            request_id = %id,
+            client_ip = %client_ip,
+            method = %method,
+            path = %req.uri().path(),
+            route = tracing::field::Empty,
+            status = tracing::field::Empty,
+            otel.kind = "server",
+            otel.status_code = tracing::field::Empty,
+        )
+    });
     let started = std::time::Instant::now();
-    let mut response = tracing::Instrument::instrument(next.run(req), span.clone()).await;
-    span.in_scope(|| {
-        tracing::info!(
-            status = response.status().as_u16(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "request finished"
-        );
+    let run = tracing::Instrument::instrument(next.run(req), span.clone());
+    let mut response =
+        tracing::instrument::WithSubscriber::with_subscriber(run, dispatch.clone()).await;
+    tracing::dispatcher::with_default(&dispatch, || {
+        let status = response.status();
+        let route = super::metrics::route_label(&response);
+        span.record("route", route.as_str());
+        span.record("status", i64::from(status.as_u16()));
+        if state.otlp.is_some() {
+            // The exported span's name, known only once routed (`otel.name` is read at span start only).
+            use opentelemetry::trace::TraceContextExt as _;
+            use tracing_opentelemetry::OpenTelemetrySpanExt as _;
+            span.context()
+                .span()
+                .update_name(format!("{method} {route}"));
+        }
+        if status.is_server_error() {
+            span.record("otel.status_code", "ERROR");
+        }
+        span.in_scope(|| {
+            tracing::info!(
+                status = status.as_u16(),
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "request finished"
+            );
+        });
     });
     let headers = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&id) {

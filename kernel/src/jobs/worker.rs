@@ -21,11 +21,14 @@ fn lease_and_heartbeat(state: &AppState) -> (chrono::Duration, Duration) {
 /// Idle poll interval.
 const POLL: Duration = Duration::from_millis(500);
 
-/// A handler failure: retried with backoff unless `permanent`.
+/// A handler failure: retried with backoff unless `permanent`; handed back to the queue at once (no attempt
+/// counted) when `hand_back`.
 #[derive(Debug)]
 pub struct JobError {
     pub message: String,
     pub permanent: bool,
+    /// The handler stopped because this instance is draining: the job is not failed, another instance takes it.
+    pub hand_back: bool,
 }
 
 impl JobError {
@@ -33,14 +36,31 @@ impl JobError {
         Self {
             message: message.into(),
             permanent: false,
+            hand_back: false,
         }
     }
     pub fn permanent(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
             permanent: true,
+            hand_back: false,
         }
     }
+    /// The instance is shutting down before the job ended: release it for another instance now.
+    pub fn hand_back(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            permanent: false,
+            hand_back: true,
+        }
+    }
+}
+
+/// What became of one run of a handler.
+enum Ran {
+    Finished(Result<Result<(), JobError>, Box<dyn std::any::Any + Send>>),
+    /// Still running when the instance had to stop: dropped.
+    Abandoned,
 }
 
 pub type JobFuture = Pin<Box<dyn Future<Output = Result<(), JobError>> + Send>>;
@@ -73,12 +93,15 @@ impl Worker {
         self
     }
 
-    /// Runs until `stop` turns true; the current job finishes (or keeps its lease for another worker) first.
+    /// Runs until `stop` turns true. The current job then finishes, or, still running after half the shutdown
+    /// grace period (or stopping itself because the instance drains), is handed back to the queue for another
+    /// instance (JOB-2: no waiting for its lease to expire).
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         let kinds: Vec<String> = self.handlers.keys().cloned().collect();
         let mut idle = POLL;
         self.state.lifecycle.set_jobs_running(true);
-        while !*stop.borrow() {
+        // A draining instance claims nothing more: a job it hands back is for another instance.
+        while !*stop.borrow() && !self.state.lifecycle.is_draining() {
             let lease_until = crate::time::now() + lease_and_heartbeat(&self.state).0;
             match self
                 .state
@@ -88,7 +111,7 @@ impl Worker {
             {
                 Ok(Some(job)) => {
                     idle = POLL;
-                    self.run_job(job).await;
+                    self.run_job(job, stop.clone()).await;
                 }
                 Ok(None) => {
                     let _ = tokio::time::timeout(idle, stop.changed()).await;
@@ -105,7 +128,7 @@ impl Worker {
         self.state.lifecycle.set_jobs_running(false);
     }
 
-    async fn run_job(&self, job: ClaimedJob) {
+    async fn run_job(&self, job: ClaimedJob, mut stop: watch::Receiver<bool>) {
         let Some(handler) = self.handlers.get(&job.kind) else {
             return;
         };
@@ -122,15 +145,43 @@ impl Worker {
                 }
             }
         });
+        let started = std::time::Instant::now();
         // A panicking handler fails this job only (JOB-6).
-        let outcome =
-            std::panic::AssertUnwindSafe(handler(self.state.clone(), job.payload.0.clone()))
-                .catch_unwind()
-                .await;
+        let run = std::panic::AssertUnwindSafe(handler(self.state.clone(), job.payload.0.clone()))
+            .catch_unwind();
+        // Once the instance stops, a handler gets half the grace period to end (the server waits the whole of it
+        // for the worker); after that it is dropped and its job handed back.
+        let patience = Duration::from_secs(self.state.config.server.shutdown_grace_secs) / 2;
+        let stopping = async move {
+            let _ = stop.wait_for(|stop| *stop).await;
+            tokio::time::sleep(patience).await;
+        };
+        let outcome = tokio::select! {
+            outcome = run => Ran::Finished(outcome),
+            () = stopping => Ran::Abandoned,
+        };
         heartbeat.abort();
+        let outcome = match outcome {
+            Ran::Finished(outcome) => outcome,
+            Ran::Abandoned => Ok(Err(JobError::hand_back("instance shutting down"))),
+        };
+        let label = match &outcome {
+            Ok(Ok(())) => "succeeded",
+            Ok(Err(e)) if e.hand_back => "handed_back",
+            Ok(Err(e)) if e.permanent || job.attempts >= job.max_attempts => "failed",
+            Ok(Err(_)) => "retry",
+            Err(_) => "panicked",
+        };
+        self.state
+            .metrics
+            .job_run(&job.kind, label, started.elapsed().as_secs_f64());
         let store = &self.state.store;
         let reported = match outcome {
             Ok(Ok(())) => store.complete_job(job.id, &job.lease_token).await,
+            Ok(Err(e)) if e.hand_back => {
+                tracing::info!(job_id = job.id, kind = %job.kind, "instance draining: job handed back");
+                store.release_job(job.id, &job.lease_token).await
+            }
             Ok(Err(e)) => {
                 let retry = if e.permanent || job.attempts >= job.max_attempts {
                     Retry::Never

@@ -120,6 +120,7 @@ pub async fn create_scan(
         })
         .await?;
     job::enqueue(&state, scan.id).await?;
+    state.metrics.scan(&scan.scan_type, "pending");
     Ok((StatusCode::CREATED, Json(view::scan_json(&scan))))
 }
 

@@ -1,7 +1,7 @@
 //! The durable scan job (api.md §11.1, security.md §13): any instance's worker claims it; the attempt takes
 //! the scan with a fresh claim token, crawls from the saved state, and ends the scan `completed` or `failed`.
-//! An instance that shuts down mid-scan saves its frontier and hands the job back (retried with backoff on
-//! another instance); a crashed one loses its lease and the job is claimed again. A scan older than
+//! An instance that shuts down mid-scan saves its frontier and hands the job back (queued again at once, the
+//! attempt not counted, so another instance resumes it without waiting for the lease); a crashed one loses its lease and the job is claimed again. A scan older than
 //! `scanner.stuck_after_secs` is failed with `timeout`, so it never stays `processing` forever.
 
 use super::crawl::{Crawler, Stop};
@@ -82,7 +82,7 @@ async fn run(state: AppState, payload: Value) -> Result<(), JobError> {
             fail(&state, &scan, &token, code).await;
             Ok(())
         }
-        Err(Stop::Draining) => Err(JobError::retry(
+        Err(Stop::Draining) => Err(JobError::hand_back(
             "instance shutting down; the scan resumes elsewhere",
         )),
         Err(Stop::LostClaim) => Ok(()),
@@ -100,12 +100,14 @@ fn duration(scan: &ScanRow) -> f64 {
 /// Ends the scan `failed`; `scan.failed` is recorded in the same transaction (api.md §12.4).
 async fn fail(state: &AppState, scan: &ScanRow, token: &str, code: &str) {
     let events = [crate::webhooks::scan_failed(scan, code)];
-    if let Err(e) = state
+    match state
         .store
         .fail_scan(scan.id, Some(token), code, duration(scan), &events)
         .await
     {
-        tracing::warn!(scan_id = scan.id, error = %e, "scan failure not recorded");
+        Ok(true) => state.metrics.scan(&scan.scan_type, "failed"),
+        Ok(false) => {}
+        Err(e) => tracing::warn!(scan_id = scan.id, error = %e, "scan failure not recorded"),
     }
 }
 
@@ -118,13 +120,17 @@ pub async fn fail_if_stuck(state: &AppState, scan: &ScanRow) -> bool {
         return false;
     }
     let events = [crate::webhooks::scan_failed(scan, "timeout")];
-    matches!(
+    let failed = matches!(
         state
             .store
             .fail_scan(scan.id, None, "timeout", duration(scan), &events)
             .await,
         Ok(true)
-    )
+    );
+    if failed {
+        state.metrics.scan(&scan.scan_type, "failed");
+    }
+    failed
 }
 
 /// Judges the pages (with the crawl's link checks), then the site, and stores the verdict; runs again with the
@@ -182,7 +188,12 @@ async fn finish(
         .complete_scan(scan.id, token, &outcome, &events)
         .await
     {
-        Ok(_) => Ok(()),
+        Ok(done) => {
+            if done {
+                state.metrics.scan(&scan.scan_type, "completed");
+            }
+            Ok(())
+        }
         Err(e) => Err(JobError::retry(e.to_string())),
     }
 }
