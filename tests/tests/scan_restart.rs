@@ -42,14 +42,19 @@ fn slow_site(base: &str) -> HashMap<String, Route> {
     routes
 }
 
+/// An owner, a site and a key for it.
+async fn site_key(app: &TestApp) -> String {
+    let owner = app.user("owner@example.com").await;
+    let site_id = app.site(&owner, "https://owner.example").await;
+    app.key(site_id).await
+}
+
 #[tokio::test]
 async fn a_scan_interrupted_by_a_restart_completes_on_the_next_instance() {
     let site = FixtureSite::start(slow_site).await;
     let entries = vec![site.allow_entry()];
     let app = TestApp::spawn_with(allow(&entries)).await;
-    let owner = app.user("owner@example.com").await;
-    let site_id = app.site(&owner, "https://owner.example").await;
-    let key = app.key(site_id).await;
+    let key = site_key(&app).await;
     let id = app
         .start_scan(&key, full(&format!("{}/", site.base())))
         .await
@@ -138,9 +143,7 @@ async fn a_scan_survives_a_crash_of_its_instance() {
     let entries = vec![site.allow_entry()];
     // The owner, site and key are made in process; a `siloq serve` child then runs the scan on that database.
     let app = TestApp::spawn_with(allow(&entries)).await;
-    let owner = app.user("owner@example.com").await;
-    let site_id = app.site(&owner, "https://owner.example").await;
-    let key = app.key(site_id).await;
+    let key = site_key(&app).await;
     let database = app.shutdown_keep_database().await;
     let env = [
         (
@@ -229,9 +232,7 @@ async fn a_scan_that_cannot_end_is_failed_with_timeout() {
         c.scanner.stuck_after_secs = 0;
     })
     .await;
-    let owner = app.user("owner@example.com").await;
-    let site_id = app.site(&owner, "https://owner.example").await;
-    let key = app.key(site_id).await;
+    let key = site_key(&app).await;
     let id = app
         .start_scan(&key, quick(&format!("{}/", site.base())))
         .await

@@ -159,6 +159,23 @@ fn sign(secret: &str, body: &[u8]) -> String {
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
+/// `POST /sites/{site}/webhook-secret/rotate/` with `body`.
+async fn rotate_secret(app: &TestApp, user: &TestUser, site: i64, body: Value) -> Resp {
+    app.post(&format!("/api/v1/sites/{site}/webhook-secret/rotate/"))
+        .bearer(&user.token)
+        .json(&body)
+        .send()
+        .await
+}
+
+/// `GET /sites/{site}/webhook-secret/`.
+async fn secret_status(app: &TestApp, user: &TestUser, site: i64) -> Resp {
+    app.get(&format!("/api/v1/sites/{site}/webhook-secret/"))
+        .bearer(&user.token)
+        .send()
+        .await
+}
+
 /// Queues a `ping` through the test route and waits for its delivery to settle: (delivery id, the endpoint's
 /// delivery-log path, the settled record).
 async fn ping_settled(
@@ -329,12 +346,7 @@ async fn endpoint_and_secret_routes_validate_and_are_owner_only() {
     let other = app.user("other@example.com").await;
     let site = app.site(&owner, "https://routes.example").await.0;
 
-    let status = app
-        .get(&format!("/api/v1/sites/{site}/webhook-secret/"))
-        .bearer(&owner.token)
-        .send()
-        .await
-        .expect(200);
+    let status = secret_status(&app, &owner, site).await.expect(200);
     assert_eq!(status.json["has_secret"], false);
     assert_eq!(status.json["secret_prefix"], Value::Null);
 
@@ -392,63 +404,48 @@ async fn endpoint_and_secret_routes_validate_and_are_owner_only() {
         .await
         .expect(200);
     assert_eq!(list.json["count"], 0);
-    let status = app
-        .get(&format!("/api/v1/sites/{site}/webhook-secret/"))
-        .bearer(&owner.token)
-        .send()
-        .await
-        .expect(200);
+    let status = secret_status(&app, &owner, site).await.expect(200);
     assert_eq!(status.json["has_secret"], false);
 
     // A given secret: 16-256 visible ASCII characters, shown once.
-    let short = app
-        .post(&format!("/api/v1/sites/{site}/webhook-secret/rotate/"))
-        .bearer(&owner.token)
-        .json(&json!({"secret": "too-short"}))
-        .send()
+    let short = rotate_secret(&app, &owner, site, json!({"secret": "too-short"}))
         .await
         .expect(400);
     assert!(short.json["secret"].is_array());
-    let spaced = app
-        .post(&format!("/api/v1/sites/{site}/webhook-secret/rotate/"))
-        .bearer(&owner.token)
-        .json(&json!({"secret": "has spaces in it, not allowed"}))
-        .send()
-        .await
-        .expect(400);
+    let spaced = rotate_secret(
+        &app,
+        &owner,
+        site,
+        json!({"secret": "has spaces in it, not allowed"}),
+    )
+    .await
+    .expect(400);
     assert!(spaced.json["secret"].is_array());
-    app.get(&format!("/api/v1/sites/{site}/webhook-secret/"))
-        .bearer(&owner.token)
-        .send()
-        .await
-        .expect(200)
-        .json["has_secret"]
+    secret_status(&app, &owner, site).await.expect(200).json["has_secret"]
         .as_bool()
         .filter(|has| !has)
         .expect("a refused rotation sets no secret");
     // Another user cannot set the secret of this site.
-    app.post(&format!("/api/v1/sites/{site}/webhook-secret/rotate/"))
-        .bearer(&other.token)
-        .json(&json!({"secret": "someone-elses-secret-0123456789"}))
-        .send()
-        .await
-        .expect(404);
-    let set = app
-        .post(&format!("/api/v1/sites/{site}/webhook-secret/rotate/"))
-        .bearer(&owner.token)
-        .json(&json!({"secret": "plugin-shown-secret-0123456789"}))
-        .send()
-        .await
-        .expect(201);
+    rotate_secret(
+        &app,
+        &other,
+        site,
+        json!({"secret": "someone-elses-secret-0123456789"}),
+    )
+    .await
+    .expect(404);
+    let set = rotate_secret(
+        &app,
+        &owner,
+        site,
+        json!({"secret": "plugin-shown-secret-0123456789"}),
+    )
+    .await
+    .expect(201);
     assert_eq!(set.header("cache-control"), Some("no-store"));
     assert_eq!(set.str("signing_secret"), "plugin-shown-secret-0123456789");
     assert_eq!(set.str("secret_prefix"), "plugin-sho...");
-    let status = app
-        .get(&format!("/api/v1/sites/{site}/webhook-secret/"))
-        .bearer(&owner.token)
-        .send()
-        .await
-        .expect(200);
+    let status = secret_status(&app, &owner, site).await.expect(200);
     assert_eq!(status.json["has_secret"], true);
     assert!(!status.text.contains("plugin-shown-secret-0123456789"));
 
